@@ -1,0 +1,8 @@
+//! TODO: `aidoctor check`.
+
+use super::AppError;
+use crate::report::Exit;
+
+pub fn run(_p: &crate::cli::ProbeArgs, _a: &crate::cli::CheckArgs) -> Result<Exit, AppError> {
+    Err(AppError::Usage("not implemented yet".into()))
+}

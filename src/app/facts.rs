@@ -1,0 +1,86 @@
+//! `aidoctor facts` and `aidoctor snapshot`.
+
+use super::{AppError, ctx, gather, out_err};
+use crate::cli::{FactsFormat, ProbeArgs};
+use crate::host::live::LiveHost;
+use crate::host::record::RecordingHost;
+use crate::probes;
+use crate::redact::Redactor;
+use crate::render::style::Styler;
+use crate::report::Exit;
+use std::io::Write;
+use std::path::Path;
+
+pub fn run(p: &ProbeArgs, format: FactsFormat) -> Result<Exit, AppError> {
+    let g = gather(p)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        FactsFormat::Json => {
+            let mut j = g.facts.to_json();
+            if let serde_json::Value::Object(m) = &mut j {
+                m.insert(
+                    "probes".into(),
+                    serde_json::Value::Array(
+                        g.runs
+                            .iter()
+                            .map(|r| {
+                                serde_json::json!({
+                                    "name": r.name,
+                                    "duration_ms": r.duration.as_secs_f64() * 1000.0,
+                                })
+                            })
+                            .collect(),
+                    ),
+                );
+            }
+            serde_json::to_writer_pretty(&mut out, &j).map_err(|e| out_err(e.into()))?;
+            writeln!(out).map_err(out_err)?;
+        }
+        FactsFormat::Text => {
+            let s = Styler::for_stdout(p.color);
+            crate::render::facts_text::render(&g.facts, &s, &mut out).map_err(out_err)?;
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+pub fn snapshot(p: &ProbeArgs, dir: &Path, no_redact: bool) -> Result<Exit, AppError> {
+    if p.replay.is_some() {
+        return Err(AppError::Usage(
+            "snapshot records the live machine; it cannot be combined with --replay".into(),
+        ));
+    }
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(AppError::Usage(format!(
+            "{}: exists and is not empty; choose a new directory",
+            dir.display()
+        )));
+    }
+    let ctx = ctx(p)?;
+    let live = LiveHost::new();
+    let rec = RecordingHost::new(&live);
+    let g = probes::gather(&rec, &ctx, p.fast);
+    let redactor = (!no_redact).then(|| Redactor::from_host(&live));
+    rec.write(dir, redactor.as_ref())
+        .map_err(|e| AppError::Io(format!("cannot write snapshot to {}", dir.display()), e))?;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "Recorded {} probes ({} GPU{}) into {}{}.\nReplay it with: aidoctor facts --replay {}",
+        g.runs.len(),
+        g.facts.gpus.len(),
+        if g.facts.gpus.len() == 1 { "" } else { "s" },
+        dir.display(),
+        if no_redact {
+            " (NOT redacted: it holds host name, user name, serials and addresses)"
+        } else {
+            ", redacted"
+        },
+        dir.display()
+    );
+    Ok(Exit::Ok)
+}

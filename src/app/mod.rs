@@ -1,0 +1,124 @@
+//! The pipeline: host -> probes -> engine -> render. One function per command.
+
+mod check;
+mod facts;
+mod report;
+mod rules;
+mod summary;
+
+use crate::cli::{Cli, Command, ProbeArgs};
+use crate::host::Host;
+use crate::host::live::LiveHost;
+use crate::host::replay::{ReplayHost, SnapshotError};
+use crate::probes::{self, Ctx, Gathered};
+use crate::report::Exit;
+use crate::rules::RulesetError;
+use std::fmt;
+use std::io;
+use std::time::Duration;
+
+/// Everything that ends a run with exit code 2.
+#[derive(Debug)]
+pub enum AppError {
+    Io(String, io::Error),
+    Snapshot(SnapshotError),
+    Ruleset(Vec<RulesetError>),
+    Usage(String),
+}
+
+impl AppError {
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, AppError::Io(_, e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppError::Io(what, e) => write!(f, "{what}: {e}"),
+            AppError::Snapshot(e) => write!(f, "{e}"),
+            AppError::Ruleset(errs) => {
+                for (i, e) in errs.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                Ok(())
+            }
+            AppError::Usage(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<SnapshotError> for AppError {
+    fn from(e: SnapshotError) -> Self {
+        AppError::Snapshot(e)
+    }
+}
+
+/// Writing to standard output (a closed pipe ends the run quietly).
+pub(crate) fn out_err(e: io::Error) -> AppError {
+    AppError::Io("cannot write output".into(), e)
+}
+
+pub fn run(cli: Cli) -> Result<Exit, AppError> {
+    let p = &cli.probe;
+    match cli.command {
+        None => summary::run(p),
+        Some(Command::Facts { format }) => facts::run(p, format),
+        Some(Command::Snapshot { ref dir, no_redact }) => facts::snapshot(p, dir, no_redact),
+        Some(Command::Check(ref args)) => check::run(p, args),
+        Some(Command::Report(ref args)) => report::run(p, args),
+        Some(Command::Rules { ref command }) => rules::run(p, command),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "aidoctor", &mut io::stdout());
+            Ok(Exit::Ok)
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(&mut io::stdout())
+                .map_err(out_err)?;
+            Ok(Exit::Ok)
+        }
+    }
+}
+
+fn secs(s: f64, what: &str) -> Result<Duration, AppError> {
+    if s.is_finite() && s > 0.0 && s <= 3600.0 {
+        Ok(Duration::from_secs_f64(s))
+    } else {
+        Err(AppError::Usage(format!(
+            "{what} must be a number of seconds between 0 and 3600, not {s}"
+        )))
+    }
+}
+
+/// The probe context from the command line.
+pub(crate) fn ctx(p: &ProbeArgs) -> Result<Ctx, AppError> {
+    Ok(Ctx {
+        timeout: secs(p.timeout, "--timeout")?,
+        python_timeout: secs(p.python_timeout, "--python-timeout")?,
+    })
+}
+
+/// The machine to look at: live, or a snapshot with --replay.
+pub(crate) fn host(p: &ProbeArgs) -> Result<Box<dyn Host>, AppError> {
+    match &p.replay {
+        Some(dir) => Ok(Box::new(
+            ReplayHost::open(dir)?.with_latency(p.replay_latency),
+        )),
+        None => Ok(Box::new(LiveHost::new())),
+    }
+}
+
+/// Probe the machine (live or replayed).
+pub(crate) fn gather(p: &ProbeArgs) -> Result<Gathered, AppError> {
+    let ctx = ctx(p)?;
+    let host = host(p)?;
+    Ok(probes::gather(host.as_ref(), &ctx, p.fast))
+}

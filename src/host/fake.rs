@@ -1,0 +1,208 @@
+//! A machine made up in one expression, for unit tests:
+//! `FakeHost::new().file("/proc/version", "...").cmd(&["nvidia-smi", "-q"], out)`.
+
+use super::snapshot::argv_key;
+use super::{CommandOutput, Host, PathAccess, Platform};
+use std::collections::BTreeMap;
+use std::io;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct FakeHost {
+    pub platform: Platform,
+    pub arch: String,
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub paths: BTreeMap<String, PathAccess>,
+    pub commands: BTreeMap<Vec<String>, CommandOutput>,
+    pub executables: BTreeMap<String, String>,
+    pub env: BTreeMap<String, String>,
+    pub groups: Vec<String>,
+    pub cwd: Option<String>,
+    pub free_disk: Option<u64>,
+}
+
+impl Default for FakeHost {
+    fn default() -> Self {
+        FakeHost {
+            platform: Platform::Linux,
+            arch: "x86_64".into(),
+            files: BTreeMap::new(),
+            paths: BTreeMap::new(),
+            commands: BTreeMap::new(),
+            executables: BTreeMap::new(),
+            env: BTreeMap::new(),
+            groups: Vec::new(),
+            cwd: None,
+            free_disk: None,
+        }
+    }
+}
+
+impl FakeHost {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn platform(mut self, p: Platform) -> Self {
+        self.platform = p;
+        self
+    }
+    pub fn file(mut self, path: &str, content: impl AsRef<[u8]>) -> Self {
+        self.files
+            .insert(path.to_string(), content.as_ref().to_vec());
+        self
+    }
+    pub fn path(mut self, path: &str, exists: bool, readable: bool, writable: bool) -> Self {
+        self.paths.insert(
+            path.to_string(),
+            PathAccess {
+                exists,
+                readable,
+                writable,
+            },
+        );
+        self
+    }
+    /// A command that exits 0 with `stdout`; it is also put on PATH.
+    pub fn cmd(self, argv: &[&str], stdout: impl AsRef<[u8]>) -> Self {
+        self.cmd_full(
+            argv,
+            CommandOutput {
+                exit: Some(0),
+                stdout: stdout.as_ref().to_vec(),
+                ..Default::default()
+            },
+        )
+    }
+    /// A command that exits with `code` and prints `stdout` and `stderr`.
+    pub fn cmd_exit(
+        self,
+        argv: &[&str],
+        code: i32,
+        stdout: impl AsRef<[u8]>,
+        stderr: impl AsRef<[u8]>,
+    ) -> Self {
+        self.cmd_full(
+            argv,
+            CommandOutput {
+                exit: Some(code),
+                stdout: stdout.as_ref().to_vec(),
+                stderr: stderr.as_ref().to_vec(),
+                ..Default::default()
+            },
+        )
+    }
+    pub fn cmd_timeout(self, argv: &[&str]) -> Self {
+        self.cmd_full(
+            argv,
+            CommandOutput {
+                timed_out: true,
+                ..Default::default()
+            },
+        )
+    }
+    pub fn cmd_full(mut self, argv: &[&str], out: CommandOutput) -> Self {
+        if let Some(first) = argv.first() {
+            self.executables
+                .entry(first.to_string())
+                .or_insert_with(|| format!("/usr/bin/{first}"));
+        }
+        self.commands.insert(argv_key(argv), out);
+        self
+    }
+    pub fn exe(mut self, name: &str, path: &str) -> Self {
+        self.executables.insert(name.into(), path.into());
+        self
+    }
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.insert(name.into(), value.into());
+        self
+    }
+    pub fn groups(mut self, groups: &[&str]) -> Self {
+        self.groups = groups.iter().map(|g| g.to_string()).collect();
+        self
+    }
+    pub fn cwd(mut self, cwd: &str) -> Self {
+        self.cwd = Some(cwd.into());
+        self
+    }
+    pub fn free_disk(mut self, bytes: u64) -> Self {
+        self.free_disk = Some(bytes);
+        self
+    }
+}
+
+impl Host for FakeHost {
+    fn platform(&self) -> Platform {
+        self.platform
+    }
+    fn arch(&self) -> String {
+        self.arch.clone()
+    }
+    fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
+        if let Some(a) = self.paths.get(path)
+            && a.exists
+            && !a.readable
+        {
+            return Err(io::Error::new(io::ErrorKind::PermissionDenied, "denied"));
+        }
+        self.files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+    }
+    fn read_dir(&self, path: &str) -> io::Result<Vec<String>> {
+        let prefix = format!("{}/", path.trim_end_matches('/'));
+        let mut names: Vec<String> = self
+            .files
+            .keys()
+            .chain(self.paths.iter().filter(|(_, a)| a.exists).map(|(k, _)| k))
+            .filter_map(|p| p.strip_prefix(&prefix))
+            .filter_map(|rest| rest.split('/').next())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            Err(io::Error::new(io::ErrorKind::NotFound, "no such directory"))
+        } else {
+            Ok(names)
+        }
+    }
+    fn access(&self, path: &str) -> PathAccess {
+        if let Some(a) = self.paths.get(path) {
+            return *a;
+        }
+        let prefix = format!("{}/", path.trim_end_matches('/'));
+        if self.files.contains_key(path) || self.files.keys().any(|k| k.starts_with(&prefix)) {
+            PathAccess {
+                exists: true,
+                readable: true,
+                writable: false,
+            }
+        } else {
+            PathAccess::default()
+        }
+    }
+    fn run(&self, argv: &[&str], _timeout: Duration) -> CommandOutput {
+        self.commands
+            .get(&argv_key(argv))
+            .cloned()
+            .unwrap_or_else(CommandOutput::not_found)
+    }
+    fn which(&self, name: &str) -> Option<String> {
+        self.executables.get(name).cloned()
+    }
+    fn env(&self, name: &str) -> Option<String> {
+        self.env.get(name).cloned()
+    }
+    fn groups(&self) -> Vec<String> {
+        self.groups.clone()
+    }
+    fn cwd(&self) -> Option<String> {
+        self.cwd.clone()
+    }
+    fn free_disk_bytes(&self) -> Option<u64> {
+        self.free_disk
+    }
+}

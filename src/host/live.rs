@@ -1,0 +1,292 @@
+//! The live machine: the only code in aidoctor that touches the OS.
+
+use super::{
+    CommandOutput, Host, MAX_FILE_BYTES, MAX_OUTPUT_BYTES, PathAccess, Platform, SpawnError,
+};
+use std::io::{self, Read};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+use wait_timeout::ChildExt;
+
+/// After the child exits (or is killed), how long we still wait for its pipes to close. A
+/// grandchild that left our process group can hold them open forever; we do not wait for it.
+const PIPE_GRACE: Duration = Duration::from_millis(50);
+
+#[derive(Debug, Default)]
+pub struct LiveHost {
+    _private: (),
+}
+
+impl LiveHost {
+    pub fn new() -> Self {
+        LiveHost { _private: () }
+    }
+}
+
+/// Read a stream to its end, keeping at most `cap` bytes; the rest is read and dropped so
+/// the child never blocks on a full pipe.
+fn drain<R: Read + Send + 'static>(mut r: R, cap: usize) -> mpsc::Receiver<(Vec<u8>, bool)> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut truncated = false;
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let room = cap.saturating_sub(kept.len());
+                    if n > room {
+                        truncated = true;
+                    }
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        // The receiver may have given up on us; that is fine.
+        let _ = tx.send((kept, truncated));
+    });
+    rx
+}
+
+#[cfg(unix)]
+fn kill_group(child: &mut std::process::Child) {
+    // The child leads its own process group (process_group(0) below), so this also kills
+    // anything it forked that kept our pipes open.
+    if let Ok(pid) = i32::try_from(child.id()) {
+        // SAFETY: kill(2) with a negative pid signals a process group; no memory is touched.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+}
+
+#[cfg(not(unix))]
+fn kill_group(child: &mut std::process::Child) {
+    let _ = child.kill();
+}
+
+impl Host for LiveHost {
+    fn platform(&self) -> Platform {
+        Platform::current()
+    }
+
+    fn arch(&self) -> String {
+        std::env::consts::ARCH.to_string()
+    }
+
+    fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
+        let f = std::fs::File::open(path)?;
+        let mut buf = Vec::new();
+        f.take(MAX_FILE_BYTES).read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+
+    fn read_dir(&self, path: &str) -> io::Result<Vec<String>> {
+        let mut names: Vec<String> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    fn access(&self, path: &str) -> PathAccess {
+        access(path)
+    }
+
+    fn run(&self, argv: &[&str], timeout: Duration) -> CommandOutput {
+        let Some((prog, args)) = argv.split_first() else {
+            return CommandOutput::not_found();
+        };
+        let Some(exe) = which::which(prog).ok() else {
+            return CommandOutput::not_found();
+        };
+        let mut cmd = Command::new(exe);
+        cmd.args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            // Tools answer in English so parsers see the labels they know.
+            .env("LC_ALL", "C")
+            .env("LANG", "C")
+            .env("WSL_UTF8", "1");
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            cmd.process_group(0);
+        }
+        let start = Instant::now();
+        let mut child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                let err = match e.kind() {
+                    io::ErrorKind::NotFound => SpawnError::NotFound,
+                    io::ErrorKind::PermissionDenied => SpawnError::PermissionDenied,
+                    _ => SpawnError::Other(e.to_string()),
+                };
+                return CommandOutput {
+                    spawn_error: Some(err),
+                    ..Default::default()
+                };
+            }
+        };
+        let out_rx = child.stdout.take().map(|s| drain(s, MAX_OUTPUT_BYTES));
+        let err_rx = child.stderr.take().map(|s| drain(s, MAX_OUTPUT_BYTES));
+
+        let mut result = CommandOutput::default();
+        match child.wait_timeout(timeout) {
+            Ok(Some(status)) => {
+                result.exit = status.code();
+                #[cfg(unix)]
+                {
+                    use std::os::unix::process::ExitStatusExt;
+                    result.signal = status.signal();
+                }
+                // Reap anything the tool left behind holding our pipes.
+                kill_group(&mut child);
+            }
+            Ok(None) | Err(_) => {
+                result.timed_out = true;
+                kill_group(&mut child);
+                let _ = child.wait();
+            }
+        }
+        // Collect output; never wait past the deadline (plus a small grace) for pipes that
+        // a stray grandchild holds open.
+        let deadline = (start + timeout).max(Instant::now()) + PIPE_GRACE;
+        let collect = |rx: Option<mpsc::Receiver<(Vec<u8>, bool)>>| {
+            rx.and_then(|rx| {
+                rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                    .ok()
+            })
+            .unwrap_or_default()
+        };
+        let (stdout, t1) = collect(out_rx);
+        let (stderr, t2) = collect(err_rx);
+        result.stdout = stdout;
+        result.stderr = stderr;
+        result.truncated = t1 || t2;
+        result
+    }
+
+    fn which(&self, name: &str) -> Option<String> {
+        which::which(name)
+            .ok()
+            .map(|p| p.to_string_lossy().into_owned())
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+    }
+
+    fn groups(&self) -> Vec<String> {
+        groups()
+    }
+
+    fn cwd(&self) -> Option<String> {
+        std::env::current_dir()
+            .ok()
+            .map(|p| p.to_string_lossy().into_owned())
+    }
+
+    fn free_disk_bytes(&self) -> Option<u64> {
+        free_disk_bytes(".")
+    }
+}
+
+#[cfg(unix)]
+fn access(path: &str) -> PathAccess {
+    use std::ffi::CString;
+    let Ok(c) = CString::new(path) else {
+        return PathAccess::default();
+    };
+    // SAFETY: `c` is a valid NUL-terminated string that outlives the calls.
+    let ok = |mode| unsafe { libc::access(c.as_ptr(), mode) == 0 };
+    let exists = std::fs::symlink_metadata(path).is_ok();
+    PathAccess {
+        exists,
+        readable: exists && ok(libc::R_OK),
+        writable: exists && ok(libc::W_OK),
+    }
+}
+
+#[cfg(not(unix))]
+fn access(path: &str) -> PathAccess {
+    match std::fs::metadata(path) {
+        Ok(m) => PathAccess {
+            exists: true,
+            readable: true,
+            writable: !m.permissions().readonly(),
+        },
+        Err(_) => PathAccess::default(),
+    }
+}
+
+#[cfg(unix)]
+fn groups() -> Vec<String> {
+    use std::ffi::CStr;
+    // SAFETY: getgroups with size 0 returns the count; the second call fills a buffer of
+    // exactly that size. getgrgid returns a pointer into static storage that we copy at once
+    // (we are the only thread calling it: probes ask the host for groups once).
+    unsafe {
+        let n = libc::getgroups(0, std::ptr::null_mut());
+        if n < 0 {
+            return Vec::new();
+        }
+        let mut gids = vec![0 as libc::gid_t; n as usize];
+        let n = libc::getgroups(n, gids.as_mut_ptr());
+        if n < 0 {
+            return Vec::new();
+        }
+        gids.truncate(n as usize);
+        let egid = libc::getegid();
+        if !gids.contains(&egid) {
+            gids.push(egid);
+        }
+        let mut names: Vec<String> = gids
+            .into_iter()
+            .map(|gid| {
+                let gr = libc::getgrgid(gid);
+                if gr.is_null() || (*gr).gr_name.is_null() {
+                    gid.to_string()
+                } else {
+                    CStr::from_ptr((*gr).gr_name).to_string_lossy().into_owned()
+                }
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+#[cfg(not(unix))]
+fn groups() -> Vec<String> {
+    Vec::new()
+}
+
+#[cfg(unix)]
+fn free_disk_bytes(path: &str) -> Option<u64> {
+    use std::ffi::CString;
+    let c = CString::new(path).ok()?;
+    // SAFETY: statvfs fills the zeroed struct we own; `c` is a valid C string.
+    unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        if libc::statvfs(c.as_ptr(), &mut st) != 0 {
+            return None;
+        }
+        #[allow(clippy::unnecessary_cast)]
+        Some((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+    }
+}
+
+#[cfg(not(unix))]
+fn free_disk_bytes(_path: &str) -> Option<u64> {
+    None
+}

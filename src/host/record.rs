@@ -1,0 +1,267 @@
+//! `aidoctor snapshot DIR`: record every input the probes read while they run live.
+
+use super::snapshot::{self, RecordedCommand, Snapshot, User};
+use super::{CommandOutput, ENV_ALLOW_LIST, Host, PathAccess, Platform, SpawnError};
+use crate::redact::Redactor;
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+#[derive(Default)]
+struct Log {
+    files: BTreeMap<String, Vec<u8>>,
+    paths: BTreeMap<String, PathAccess>,
+    commands: Vec<(RecordedCommand, Vec<u8>, Vec<u8>)>,
+    executables: BTreeMap<String, String>,
+    env: BTreeMap<String, String>,
+    groups: Option<Vec<String>>,
+    cwd: Option<String>,
+    disk_free: Option<u64>,
+}
+
+/// Wraps a host and remembers everything asked of it.
+pub struct RecordingHost<'a> {
+    inner: &'a dyn Host,
+    log: Mutex<Log>,
+}
+
+impl<'a> RecordingHost<'a> {
+    pub fn new(inner: &'a dyn Host) -> Self {
+        RecordingHost {
+            inner,
+            log: Mutex::new(Log::default()),
+        }
+    }
+
+    fn with_log<T>(&self, f: impl FnOnce(&mut Log) -> T) -> T {
+        // A poisoned lock only means another probe thread panicked mid-insert; the map
+        // itself is still consistent, so keep recording.
+        let mut guard = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    }
+
+    /// Write the snapshot directory. `redactor` scrubs what must not leave the machine.
+    pub fn write(&self, dir: &Path, redactor: Option<&Redactor>) -> io::Result<()> {
+        let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        std::fs::create_dir_all(dir)?;
+        let scrub_text = |s: &str| match redactor {
+            Some(r) => r.text(s),
+            None => s.to_string(),
+        };
+        let scrub = |b: &[u8]| -> Vec<u8> {
+            match (redactor, std::str::from_utf8(b)) {
+                (Some(r), Ok(s)) => r.text(s).into_bytes(),
+                // Not UTF-8 (UTF-16 from wsl.exe, binary): decode to redact, keep as UTF-8.
+                (Some(r), Err(_)) => r.text(&crate::text::decode(b)).into_bytes(),
+                (None, _) => b.to_vec(),
+            }
+        };
+        for (path, content) in &log.files {
+            if let Some(rel) = snapshot::file_rel_path(path) {
+                let p = dir.join(rel);
+                if let Some(parent) = p.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(p, scrub(content))?;
+            }
+        }
+        let mut commands = Vec::new();
+        let mut n = 0;
+        for (c, out, err) in &log.commands {
+            let mut c = c.clone();
+            c.argv = c.argv.iter().map(|a| scrub_text(a)).collect();
+            for (bytes, inline, file, stream) in [
+                (out, &mut c.stdout, &mut c.stdout_file, "stdout"),
+                (err, &mut c.stderr, &mut c.stderr_file, "stderr"),
+            ] {
+                if bytes.is_empty() {
+                    continue;
+                }
+                let bytes = scrub(bytes);
+                match String::from_utf8(bytes.clone()) {
+                    Ok(s) if snapshot::yaml_safe_text(&s) => *inline = Some(s),
+                    _ => {
+                        n += 1;
+                        let name = format!("commands/{n:02}-{}.{stream}", slug(&c.argv));
+                        std::fs::create_dir_all(dir.join("commands"))?;
+                        std::fs::write(dir.join(&name), &bytes)?;
+                        *file = Some(name);
+                    }
+                }
+            }
+            commands.push(c);
+        }
+        let snap = Snapshot {
+            format: snapshot::FORMAT,
+            platform: self.inner.platform(),
+            arch: self.inner.arch(),
+            notes: None,
+            recorded_by: Some(format!("aidoctor {}", env!("CARGO_PKG_VERSION"))),
+            redacted: redactor.is_some(),
+            cwd: log.cwd.as_deref().map(scrub_text),
+            disk_free_bytes: log.disk_free,
+            env: log
+                .env
+                .iter()
+                .map(|(k, v)| (k.clone(), scrub_text(v)))
+                .collect(),
+            user: User {
+                groups: log.groups.clone().unwrap_or_default(),
+            },
+            executables: log
+                .executables
+                .iter()
+                .map(|(k, v)| (k.clone(), scrub_text(v)))
+                .collect(),
+            paths: log.paths.iter().map(|(k, v)| (scrub_text(k), *v)).collect(),
+            commands,
+        };
+        let text = serde_saphyr::to_string(&snap)
+            .map_err(|e| io::Error::other(format!("cannot write snapshot.yaml: {e}")))?;
+        // What we write must read back as what we meant; YAML styles have corners.
+        let back: Snapshot = crate::yaml::from_str(&text)
+            .map_err(|e| io::Error::other(format!("snapshot.yaml does not read back: {e}")))?;
+        if back != snap {
+            return Err(io::Error::other(
+                "snapshot.yaml does not read back as written (a YAML quoting corner)",
+            ));
+        }
+        std::fs::write(dir.join(snapshot::SNAPSHOT_FILE), text)
+    }
+}
+
+fn slug(argv: &[String]) -> String {
+    let s: String = argv
+        .iter()
+        .take(2)
+        .map(|a| a.as_str())
+        .collect::<Vec<_>>()
+        .join("-")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    s.trim_matches('-').chars().take(40).collect()
+}
+
+impl Host for RecordingHost<'_> {
+    fn platform(&self) -> Platform {
+        self.inner.platform()
+    }
+
+    fn arch(&self) -> String {
+        self.inner.arch()
+    }
+
+    fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
+        let r = self.inner.read_file(path);
+        self.with_log(|l| match &r {
+            Ok(b) => {
+                l.files.insert(path.to_string(), b.clone());
+            }
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                l.paths.insert(
+                    path.to_string(),
+                    PathAccess {
+                        exists: true,
+                        readable: false,
+                        writable: false,
+                    },
+                );
+            }
+            Err(_) => {}
+        });
+        r
+    }
+
+    fn read_dir(&self, path: &str) -> io::Result<Vec<String>> {
+        let r = self.inner.read_dir(path);
+        if let Ok(names) = &r {
+            // Record each entry so that replay lists it even if no probe reads under it.
+            for n in names {
+                let child = format!("{}/{n}", path.trim_end_matches('/'));
+                let a = self.inner.access(&child);
+                self.with_log(|l| {
+                    l.paths.entry(child).or_insert(a);
+                });
+            }
+        }
+        r
+    }
+
+    fn access(&self, path: &str) -> PathAccess {
+        let a = self.inner.access(path);
+        self.with_log(|l| {
+            l.paths.insert(path.to_string(), a);
+        });
+        a
+    }
+
+    fn run(&self, argv: &[&str], timeout: Duration) -> CommandOutput {
+        let start = Instant::now();
+        let out = self.inner.run(argv, timeout);
+        let took = start.elapsed();
+        let rec = RecordedCommand {
+            argv: snapshot::argv_key(argv),
+            exit: out.exit,
+            timed_out: out.timed_out,
+            signal: out.signal,
+            duration_ms: Some(took.as_millis() as u64),
+            spawn_error: out.spawn_error.as_ref().map(|e| match e {
+                SpawnError::NotFound => "not_found".to_string(),
+                SpawnError::PermissionDenied => "permission_denied".to_string(),
+                SpawnError::Other(m) => m.clone(),
+            }),
+            ..Default::default()
+        };
+        // A command that is not installed is recorded by its absence.
+        if out.spawn_error != Some(SpawnError::NotFound) {
+            self.with_log(|l| {
+                l.commands
+                    .push((rec, out.stdout.clone(), out.stderr.clone()))
+            });
+        }
+        out
+    }
+
+    fn which(&self, name: &str) -> Option<String> {
+        let r = self.inner.which(name);
+        if let Some(p) = &r {
+            self.with_log(|l| {
+                l.executables.insert(name.to_string(), p.clone());
+            });
+        }
+        r
+    }
+
+    fn env(&self, name: &str) -> Option<String> {
+        let r = self.inner.env(name);
+        if let Some(v) = &r
+            && ENV_ALLOW_LIST.contains(&name)
+        {
+            self.with_log(|l| {
+                l.env.insert(name.to_string(), v.clone());
+            });
+        }
+        r
+    }
+
+    fn groups(&self) -> Vec<String> {
+        let g = self.inner.groups();
+        self.with_log(|l| l.groups = Some(g.clone()));
+        g
+    }
+
+    fn cwd(&self) -> Option<String> {
+        let c = self.inner.cwd();
+        self.with_log(|l| l.cwd = c.clone());
+        c
+    }
+
+    fn free_disk_bytes(&self) -> Option<u64> {
+        let d = self.inner.free_disk_bytes();
+        self.with_log(|l| l.disk_free = d);
+        d
+    }
+}

@@ -1,0 +1,318 @@
+//! Probes: one file each, registered once in [`ALL`]. A probe reads the machine through the
+//! [`Host`] and returns [`Facts`]; it never fails: what it cannot find becomes an `error` fact.
+//! Probes run in parallel, each command bounded by its timeout, then their GPUs are merged by
+//! PCI address and derived facts (the VRAM tax) are computed.
+
+pub mod container;
+pub mod cpu;
+pub mod cuda_toolkit;
+pub mod display;
+pub mod docker;
+pub mod drm;
+pub mod nvidia;
+pub mod os;
+pub mod python;
+pub mod rocm;
+pub mod updates;
+pub mod user;
+pub mod wsl;
+
+use crate::facts::{Facts, Gpu};
+use crate::host::Host;
+use std::time::{Duration, Instant};
+
+/// What a probe needs besides the host.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// Per external command.
+    pub timeout: Duration,
+    /// The Python/PyTorch probe (importing torch takes seconds).
+    pub python_timeout: Duration,
+}
+
+impl Default for Ctx {
+    fn default() -> Self {
+        Ctx {
+            timeout: crate::host::DEFAULT_TIMEOUT,
+            python_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+pub struct Probe {
+    /// Short name, also the area of most of its facts ("nvidia").
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// Every fact name it may set (rulesets are checked against these).
+    pub facts: &'static [&'static str],
+    /// Slow: skipped by `--fast`.
+    pub slow: bool,
+    pub run: fn(&dyn Host, &Ctx) -> Facts,
+}
+
+/// Every probe, in the order their GPU observations take precedence (vendor tools first).
+pub const ALL: &[&Probe] = &[
+    &nvidia::PROBE,
+    &rocm::PROBE,
+    &drm::PROBE,
+    &os::PROBE,
+    &wsl::PROBE,
+    &container::PROBE,
+    &cuda_toolkit::PROBE,
+    &docker::PROBE,
+    &python::PROBE,
+    &cpu::PROBE,
+    &updates::PROBE,
+    &user::PROBE,
+    &display::PROBE,
+];
+
+/// Facts that exist per GPU (leaves of `any_gpu` / `all_gpus`).
+pub const GPU_FIELDS: &[&str] = &[
+    "vendor",
+    "name",
+    "pci_id",
+    "pci_address",
+    "index",
+    "driver",
+    "vram_total_mib",
+    "vram_used_mib",
+    "compute_capability",
+    "gfx_target",
+    "integrated",
+    "display_active",
+    "driver_model",
+    "mig_mode",
+    "pcie_link.gen",
+    "pcie_link.width",
+    "pcie_link.max_gen",
+    "pcie_link.max_width",
+    "processes",
+];
+
+/// Facts computed after all probes ran.
+pub const DERIVED_FACTS: &[&str] = &["gpu.count", "gpu.vendors", "gpu.total_vram_mib"];
+
+/// Is `name` a fact some probe can set?
+pub fn is_known_fact(name: &str) -> bool {
+    DERIVED_FACTS.contains(&name) || ALL.iter().any(|p| p.facts.contains(&name))
+}
+
+/// Every known fact name, sorted.
+pub fn all_fact_names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = ALL
+        .iter()
+        .flat_map(|p| p.facts.iter().copied())
+        .chain(DERIVED_FACTS.iter().copied())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[derive(Debug, Clone)]
+pub struct ProbeRun {
+    pub name: &'static str,
+    pub duration: Duration,
+    /// The probe panicked (a bug in aidoctor, reported as a fact, not a crash).
+    pub crashed: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Gathered {
+    pub facts: Facts,
+    pub runs: Vec<ProbeRun>,
+    pub wall: Duration,
+}
+
+/// Run every probe in parallel and merge what they found.
+pub fn gather(host: &dyn Host, ctx: &Ctx, fast: bool) -> Gathered {
+    let start = Instant::now();
+    let probes: Vec<&Probe> = ALL.iter().copied().filter(|p| !(fast && p.slow)).collect();
+    let results: Vec<(Facts, ProbeRun)> = std::thread::scope(|s| {
+        let handles: Vec<_> = probes
+            .iter()
+            .map(|p| {
+                let h = s.spawn(move || {
+                    let t = Instant::now();
+                    let f = (p.run)(host, ctx);
+                    (f, t.elapsed())
+                });
+                (p, h)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(p, h)| match h.join() {
+                Ok((f, d)) => (
+                    f,
+                    ProbeRun {
+                        name: p.name,
+                        duration: d,
+                        crashed: false,
+                    },
+                ),
+                Err(_) => {
+                    let mut f = Facts::new();
+                    f.set_error(
+                        p.name,
+                        "other",
+                        "aidoctor's probe crashed; please report this bug with `aidoctor snapshot`",
+                    );
+                    (
+                        f,
+                        ProbeRun {
+                            name: p.name,
+                            duration: start.elapsed(),
+                            crashed: true,
+                        },
+                    )
+                }
+            })
+            .collect()
+    });
+    let mut facts = Facts::new();
+    let mut runs = Vec::new();
+    for (f, r) in results {
+        facts.absorb_values(&f);
+        merge_gpus(&mut facts.gpus, f.gpus);
+        runs.push(r);
+    }
+    sort_gpus(&mut facts.gpus);
+    if fast {
+        facts.set_error("python", "skipped", "skipped by --fast");
+        facts.set_error("torch", "skipped", "skipped by --fast");
+    }
+    derive(&mut facts);
+    Gathered {
+        facts,
+        runs,
+        wall: start.elapsed(),
+    }
+}
+
+/// Merge GPU observations into `into`: same PCI address = same GPU; without an address, the
+/// n-th unaddressed GPU of a vendor matches the n-th GPU of that vendor.
+pub fn merge_gpus(into: &mut Vec<Gpu>, incoming: Vec<Gpu>) {
+    let mut used = vec![false; into.len()];
+    for g in incoming {
+        let by_addr = g
+            .pci_address
+            .as_ref()
+            .and_then(|a| into.iter().position(|e| e.pci_address.as_ref() == Some(a)));
+        let target = by_addr.or_else(|| {
+            if g.pci_address.is_some() {
+                // Addressed, but unknown so far: match an unaddressed GPU of the vendor.
+                return into.iter().enumerate().position(|(i, e)| {
+                    e.pci_address.is_none()
+                        && e.vendor == g.vendor
+                        && !used.get(i).copied().unwrap_or(true)
+                });
+            }
+            into.iter()
+                .enumerate()
+                .position(|(i, e)| e.vendor == g.vendor && !used.get(i).copied().unwrap_or(true))
+        });
+        match target {
+            Some(i) => {
+                into[i].fill_from(&g);
+                if i < used.len() {
+                    used[i] = true;
+                }
+            }
+            None => into.push(g),
+        }
+    }
+}
+
+/// PCI order; GPUs without an address keep their order, after the others.
+pub fn sort_gpus(gpus: &mut [Gpu]) {
+    gpus.sort_by(|a, b| match (&a.pci_address, &b.pci_address) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+}
+
+fn derive(facts: &mut Facts) {
+    facts.set("gpu.count", facts.gpus.len() as u64);
+    let mut vendors: Vec<&str> = facts.gpus.iter().map(|g| g.vendor.as_str()).collect();
+    vendors.dedup();
+    facts.set(
+        "gpu.vendors",
+        vendors.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
+    );
+    let total: u64 = facts
+        .gpus
+        .iter()
+        .filter(|g| g.integrated != Some(true))
+        .filter_map(|g| g.vram_total_mib)
+        .sum();
+    if total > 0 {
+        facts.set("gpu.total_vram_mib", total);
+    }
+    display::derive(facts);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::Vendor;
+
+    fn gpu(v: Vendor, addr: Option<&str>, name: Option<&str>, vram: Option<u64>) -> Gpu {
+        let mut g = Gpu::new(v);
+        g.pci_address = addr.map(str::to_string);
+        g.name = name.map(str::to_string);
+        g.vram_total_mib = vram;
+        g
+    }
+
+    #[test]
+    fn merge_by_address_then_by_vendor_order() {
+        let mut all = vec![gpu(
+            Vendor::Nvidia,
+            Some("0000:01:00.0"),
+            Some("RTX"),
+            Some(24564),
+        )];
+        merge_gpus(
+            &mut all,
+            vec![
+                gpu(
+                    Vendor::Nvidia,
+                    Some("0000:01:00.0"),
+                    Some("sysfs name"),
+                    None,
+                ),
+                gpu(Vendor::Intel, Some("0000:00:02.0"), None, None),
+            ],
+        );
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].name.as_deref(), Some("RTX"));
+        sort_gpus(&mut all);
+        assert_eq!(all[0].vendor, Vendor::Intel);
+
+        let mut amd = vec![gpu(
+            Vendor::Amd,
+            None,
+            Some("Radeon RX 7900 XTX"),
+            Some(24560),
+        )];
+        merge_gpus(
+            &mut amd,
+            vec![gpu(Vendor::Amd, Some("0000:03:00.0"), None, Some(24560))],
+        );
+        assert_eq!(amd.len(), 1);
+        assert_eq!(amd[0].pci_address.as_deref(), Some("0000:03:00.0"));
+    }
+
+    #[test]
+    fn every_probe_fact_is_namespaced_and_unique_per_probe() {
+        for p in ALL {
+            for f in p.facts {
+                assert!(f.contains('.'), "{} declares un-dotted fact {f}", p.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Rulesets fetched over HTTPS. TODO(sharing): per the sharing issue.

@@ -1,0 +1,1 @@
+//! TODO(render): markdown renderer.

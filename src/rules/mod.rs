@@ -1,0 +1,12 @@
+//! Rulesets: YAML data that turns facts into pass / warn / fail with a fix.
+//! `types` (the format), `load` (located errors), `engine` (three-valued evaluation),
+//! `version` (lenient version comparison).
+
+pub mod engine;
+pub mod load;
+pub mod types;
+pub mod version;
+
+pub use engine::evaluate;
+pub use load::{RulesetError, builtin, load_str};
+pub use types::Ruleset;
