@@ -25,32 +25,53 @@ impl LiveHost {
     }
 }
 
+/// What a reader thread has collected so far; shared so that a pipe held open by a stray
+/// grandchild still gives back what was printed before.
+#[derive(Default)]
+struct Collected {
+    bytes: Vec<u8>,
+    truncated: bool,
+}
+
+type Shared = std::sync::Arc<std::sync::Mutex<Collected>>;
+
 /// Read a stream to its end, keeping at most `cap` bytes; the rest is read and dropped so
-/// the child never blocks on a full pipe.
-fn drain<R: Read + Send + 'static>(mut r: R, cap: usize) -> mpsc::Receiver<(Vec<u8>, bool)> {
+/// the child never blocks on a full pipe. The receiver hears when the stream closed.
+fn drain<R: Read + Send + 'static>(mut r: R, cap: usize) -> (Shared, mpsc::Receiver<()>) {
+    let shared: Shared = Default::default();
     let (tx, rx) = mpsc::channel();
+    let mine = shared.clone();
     thread::spawn(move || {
-        let mut kept = Vec::new();
-        let mut truncated = false;
         let mut buf = [0u8; 16 * 1024];
         loop {
             match r.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => {
-                    let room = cap.saturating_sub(kept.len());
+                    let mut c = mine.lock().unwrap_or_else(|p| p.into_inner());
+                    let room = cap.saturating_sub(c.bytes.len());
                     if n > room {
-                        truncated = true;
+                        c.truncated = true;
                     }
-                    kept.extend_from_slice(&buf[..n.min(room)]);
+                    c.bytes.extend_from_slice(&buf[..n.min(room)]);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(_) => break,
             }
         }
         // The receiver may have given up on us; that is fine.
-        let _ = tx.send((kept, truncated));
+        let _ = tx.send(());
     });
-    rx
+    (shared, rx)
+}
+
+/// Wait until `deadline` for the stream to close, then take what it printed.
+fn collect(stream: Option<(Shared, mpsc::Receiver<()>)>, deadline: Instant) -> (Vec<u8>, bool) {
+    let Some((shared, closed)) = stream else {
+        return (Vec::new(), false);
+    };
+    let _ = closed.recv_timeout(deadline.saturating_duration_since(Instant::now()));
+    let mut c = shared.lock().unwrap_or_else(|p| p.into_inner());
+    (std::mem::take(&mut c.bytes), c.truncated)
 }
 
 #[cfg(unix)]
@@ -121,7 +142,6 @@ impl Host for LiveHost {
             use std::os::unix::process::CommandExt;
             cmd.process_group(0);
         }
-        let start = Instant::now();
         let mut child = match cmd.spawn() {
             Ok(c) => c,
             Err(e) => {
@@ -157,18 +177,11 @@ impl Host for LiveHost {
                 let _ = child.wait();
             }
         }
-        // Collect output; never wait past the deadline (plus a small grace) for pipes that
-        // a stray grandchild holds open.
-        let deadline = (start + timeout).max(Instant::now()) + PIPE_GRACE;
-        let collect = |rx: Option<mpsc::Receiver<(Vec<u8>, bool)>>| {
-            rx.and_then(|rx| {
-                rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                    .ok()
-            })
-            .unwrap_or_default()
-        };
-        let (stdout, t1) = collect(out_rx);
-        let (stderr, t2) = collect(err_rx);
+        // The child is gone; its pipes close at once unless a grandchild that escaped our
+        // process group holds them. Wait only a moment for that, keeping what was printed.
+        let deadline = Instant::now() + PIPE_GRACE;
+        let (stdout, t1) = collect(out_rx, deadline);
+        let (stderr, t2) = collect(err_rx, deadline);
         result.stdout = stdout;
         result.stderr = stderr;
         result.truncated = t1 || t2;
@@ -289,4 +302,130 @@ fn free_disk_bytes(path: &str) -> Option<u64> {
 #[cfg(not(unix))]
 fn free_disk_bytes(_path: &str) -> Option<u64> {
     None
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A fake tool: a shell script written by the test.
+    fn tool(dir: &std::path::Path, name: &str, body: &str) -> String {
+        let p = dir.join(name);
+        std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        p.to_string_lossy().into_owned()
+    }
+
+    // The bound asserted here is the contract (timeout + 100 ms); the margin absorbs process
+    // start-up on a loaded machine but not a hang.
+    const SLACK: Duration = Duration::from_millis(100);
+    const LIMIT: Duration = Duration::from_millis(400);
+
+    #[test]
+    fn a_hung_tool_costs_its_timeout() {
+        let d = tempfile::tempdir().unwrap();
+        let t = tool(d.path(), "hang", "echo started; sleep 60");
+        let start = Instant::now();
+        let out = LiveHost::new().run(&[&t], LIMIT);
+        let took = start.elapsed();
+        assert!(out.timed_out);
+        assert_eq!(out.exit, None);
+        assert_eq!(out.stdout, b"started\n");
+        assert!(took < LIMIT + SLACK, "took {took:?}");
+    }
+
+    #[test]
+    fn a_forked_child_holding_the_pipe_does_not_keep_us_waiting() {
+        let d = tempfile::tempdir().unwrap();
+        let t = tool(d.path(), "fork", "sleep 60 &\necho parent done");
+        let start = Instant::now();
+        let out = LiveHost::new().run(&[&t], LIMIT);
+        assert!(!out.timed_out);
+        assert_eq!(out.exit, Some(0));
+        assert_eq!(out.stdout, b"parent done\n");
+        assert!(
+            start.elapsed() < LIMIT + SLACK,
+            "took {:?}",
+            start.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_child_that_left_our_process_group_is_not_waited_for() {
+        let d = tempfile::tempdir().unwrap();
+        // setsid puts the sleeper in a new session: killing our group cannot reach it.
+        let t = tool(d.path(), "escape", "setsid sleep 60 &\necho ok");
+        let start = Instant::now();
+        let out = LiveHost::new().run(&[&t], LIMIT);
+        assert_eq!(out.exit, Some(0));
+        assert_eq!(out.stdout, b"ok\n");
+        // Done as soon as the tool exits, plus the short grace for its pipes.
+        assert!(
+            start.elapsed() < PIPE_GRACE + SLACK,
+            "took {:?}",
+            start.elapsed()
+        );
+    }
+
+    #[test]
+    fn huge_output_is_capped_and_drained() {
+        let d = tempfile::tempdir().unwrap();
+        let t = tool(
+            d.path(),
+            "chatty",
+            "head -c 100000000 /dev/zero | tr '\\0' 'x'",
+        );
+        let out = LiveHost::new().run(&[&t], Duration::from_secs(20));
+        assert_eq!(out.exit, Some(0), "{out:?}");
+        assert!(out.truncated);
+        assert_eq!(out.stdout.len(), MAX_OUTPUT_BYTES);
+    }
+
+    #[test]
+    fn death_by_signal_is_reported() {
+        let d = tempfile::tempdir().unwrap();
+        let t = tool(d.path(), "crash", "echo before >&2; kill -SEGV $$");
+        let out = LiveHost::new().run(&[&t], Duration::from_secs(5));
+        assert_eq!(out.exit, None);
+        assert_eq!(out.signal, Some(libc::SIGSEGV));
+        assert!(!out.timed_out);
+        assert_eq!(out.stderr, b"before\n");
+    }
+
+    #[test]
+    fn garbage_output_is_kept_as_bytes() {
+        let d = tempfile::tempdir().unwrap();
+        let t = tool(
+            d.path(),
+            "garbage",
+            "printf '\\377\\376\\000\\033[31mred\\r\\n'",
+        );
+        let out = LiveHost::new().run(&[&t], Duration::from_secs(5));
+        assert_eq!(out.exit, Some(0));
+        assert_eq!(out.stdout, b"\xff\xfe\x00\x1b[31mred\r\n");
+    }
+
+    #[test]
+    fn missing_and_unexecutable_tools_are_spawn_errors() {
+        let h = LiveHost::new();
+        let out = h.run(&["aidoctor-no-such-tool-xyz"], Duration::from_secs(1));
+        assert_eq!(out.spawn_error, Some(SpawnError::NotFound));
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("noexec");
+        std::fs::write(&p, "#!/bin/sh\necho hi\n").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = h.run(&[p.to_str().unwrap()], Duration::from_secs(1));
+        assert!(out.spawn_error.is_some(), "{out:?}");
+        assert_eq!(out.exit, None);
+    }
+
+    #[test]
+    fn files_are_read_with_a_cap() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("big");
+        std::fs::write(&p, vec![b'a'; (MAX_FILE_BYTES + 10) as usize]).unwrap();
+        let b = LiveHost::new().read_file(p.to_str().unwrap()).unwrap();
+        assert_eq!(b.len() as u64, MAX_FILE_BYTES);
+    }
 }

@@ -53,8 +53,17 @@ impl<'a> RecordingHost<'a> {
         let scrub = |b: &[u8]| -> Vec<u8> {
             match (redactor, std::str::from_utf8(b)) {
                 (Some(r), Ok(s)) => r.text(s).into_bytes(),
-                // Not UTF-8 (UTF-16 from wsl.exe, binary): decode to redact, keep as UTF-8.
-                (Some(r), Err(_)) => r.text(&crate::text::decode(b)).into_bytes(),
+                // Not UTF-8 (UTF-16 from wsl.exe, binary): kept byte for byte unless
+                // redaction has something to remove, then kept as redacted UTF-8.
+                (Some(r), Err(_)) => {
+                    let decoded = crate::text::decode(b);
+                    let scrubbed = r.text(&decoded);
+                    if scrubbed == decoded {
+                        b.to_vec()
+                    } else {
+                        scrubbed.into_bytes()
+                    }
+                }
                 (None, _) => b.to_vec(),
             }
         };
@@ -127,6 +136,10 @@ impl<'a> RecordingHost<'a> {
             return Err(io::Error::other(
                 "snapshot.yaml does not read back as written (a YAML quoting corner)",
             ));
+        }
+        let mut text = text;
+        if !text.ends_with('\n') {
+            text.push('\n');
         }
         std::fs::write(dir.join(snapshot::SNAPSHOT_FILE), text)
     }
@@ -263,5 +276,118 @@ impl Host for RecordingHost<'_> {
         let d = self.inner.free_disk_bytes();
         self.with_log(|l| l.disk_free = d);
         d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::fake::FakeHost;
+    use crate::host::replay::ReplayHost;
+
+    #[test]
+    fn what_is_recorded_replays_byte_for_byte() {
+        let utf16: Vec<u8> = "WSL version: 2.0.9.0\r\r\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let ansi = "\u{1b}[37mROCk module is loaded\u{1b}[0m\n";
+        let fake = FakeHost::new()
+            .file("/etc/os-release", "ID=ubuntu\n")
+            .file("/sys/class/drm/card0/device/vendor", "0x10de\n")
+            .path("/dev/kfd", true, true, false)
+            .cmd(&["nvidia-smi", "-q"], "Driver Version : 550.54.14\n")
+            .cmd(&["wsl.exe", "--version"], &utf16)
+            .cmd(&["rocminfo"], ansi)
+            .cmd(&["python3", "-c", "print(1)"], "{\"a\": 1}\n")
+            .cmd(&["trailing"], "value   \n  indented first\n")
+            .cmd_exit(
+                &["docker", "info"],
+                1,
+                "",
+                "Cannot connect to the Docker daemon\n",
+            )
+            .cmd_timeout(&["hang"])
+            .env("WSL_DISTRO_NAME", "Ubuntu")
+            .env("HF_TOKEN", "hf_secret")
+            .groups(&["video", "render"])
+            .cwd("/mnt/c/work")
+            .free_disk(123);
+        let rec = RecordingHost::new(&fake);
+        let t = Duration::from_secs(1);
+        let calls = |h: &dyn Host| {
+            (
+                h.read_file("/etc/os-release").ok(),
+                h.read_dir("/sys/class/drm").ok(),
+                h.access("/dev/kfd"),
+                h.access("/dev/dxg"),
+                [
+                    h.run(&["nvidia-smi", "-q"], t),
+                    h.run(&["wsl.exe", "--version"], t),
+                    h.run(&["rocminfo"], t),
+                    h.run(&["python3", "-c", "print(2)"], t),
+                    h.run(&["trailing"], t),
+                    h.run(&["docker", "info"], t),
+                    h.run(&["hang"], t),
+                    h.run(&["not-installed"], t),
+                ],
+                h.which("nvidia-smi"),
+                h.env("WSL_DISTRO_NAME"),
+                h.env("HF_TOKEN").filter(|_| false),
+                h.groups(),
+                h.cwd(),
+                h.free_disk_bytes(),
+            )
+        };
+        let live = calls(&rec);
+        let dir = tempfile::tempdir().unwrap();
+        rec.write(dir.path(), None).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("snapshot.yaml")).unwrap();
+        assert!(
+            !text.contains("hf_secret"),
+            "env outside the allow-list leaked"
+        );
+        let replay = ReplayHost::open(dir.path()).unwrap();
+        let again = calls(&replay);
+        assert_eq!(live.0, again.0);
+        assert_eq!(live.1, again.1);
+        assert_eq!(live.2, again.2);
+        assert_eq!(live.3, again.3);
+        for (a, b) in live.4.iter().zip(again.4.iter()) {
+            assert_eq!(a.stdout, b.stdout);
+            assert_eq!(a.stderr, b.stderr);
+            assert_eq!(a.exit, b.exit);
+            assert_eq!(a.timed_out, b.timed_out);
+            assert_eq!(a.spawn_error, b.spawn_error);
+        }
+        assert_eq!(live.5, again.5);
+        assert_eq!(live.6, again.6);
+        assert_eq!(again.7, None);
+        assert_eq!(live.8, again.8);
+        assert_eq!(live.9, again.9);
+        assert_eq!(live.10, again.10);
+        assert_eq!(replay.snapshot().platform, Platform::Linux);
+    }
+
+    #[test]
+    fn malformed_snapshots_are_located_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("snapshot.yaml"),
+            "format: 1\nplatform: linux\narch: x86_64\ncommands:\n  - argv: [a]\n    exit: zero\n",
+        )
+        .unwrap();
+        let e = ReplayHost::open(dir.path()).err().unwrap();
+        assert_eq!(e.line, Some(6), "{e}");
+        assert!(e.to_string().contains("snapshot.yaml:6:"), "{e}");
+        std::fs::write(
+            dir.path().join("snapshot.yaml"),
+            "format: 2\nplatform: linux\narch: x\n",
+        )
+        .unwrap();
+        let e = ReplayHost::open(dir.path()).err().unwrap();
+        assert!(e.message.contains("format 2"), "{e}");
+        let e = ReplayHost::open(&dir.path().join("nope")).err().unwrap();
+        assert!(e.message.contains("not a snapshot directory"), "{e}");
     }
 }
