@@ -38,9 +38,10 @@ pub struct ProbeArgs {
     /// Time limit for the Python/PyTorch probe, in seconds.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 20.0)]
     pub python_timeout: f64,
-    /// With --replay: make each recorded command take as long as it did (benchmarks).
-    #[arg(long, global = true, hide = true)]
-    pub replay_latency: bool,
+    /// With --replay: make commands take time like real tools (benchmarks). Without a value,
+    /// as long as they took at capture; or "nvidia-smi=300,docker info=100" (milliseconds).
+    #[arg(long, global = true, hide = true, value_name = "SPEC", num_args = 0..=1, default_missing_value = "")]
+    pub replay_latency: Option<String>,
     /// Colors: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -109,9 +109,15 @@ pub(crate) fn ctx(p: &ProbeArgs) -> Result<Ctx, AppError> {
 /// The machine to look at: live, or a snapshot with --replay.
 pub(crate) fn host(p: &ProbeArgs) -> Result<Box<dyn Host>, AppError> {
     match &p.replay {
-        Some(dir) => Ok(Box::new(
-            ReplayHost::open(dir)?.with_latency(p.replay_latency),
-        )),
+        Some(dir) => {
+            let latency = p
+                .replay_latency
+                .as_deref()
+                .map(crate::host::replay::Latency::parse)
+                .transpose()
+                .map_err(AppError::Usage)?;
+            Ok(Box::new(ReplayHost::open(dir)?.with_latency(latency)))
+        }
         None => Ok(Box::new(LiveHost::new())),
     }
 }

@@ -33,8 +33,54 @@ pub struct ReplayHost {
     dir: PathBuf,
     snap: Snapshot,
     commands: BTreeMap<Vec<String>, RecordedCommand>,
-    /// Sleep as long as each command took at capture (benchmarks).
-    latency: bool,
+    /// Make commands take time, as real tools do (benchmarks).
+    latency: Option<Latency>,
+}
+
+/// How long replayed commands take: as recorded (`duration_ms`), or as a spec says
+/// ("nvidia-smi=300,docker info=100": the longest key that prefixes the command line wins).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Latency {
+    pub rules: Vec<(String, Duration)>,
+}
+
+impl Latency {
+    /// Parse "CMD PREFIX=MS,CMD PREFIX=MS"; empty = as recorded.
+    pub fn parse(spec: &str) -> Result<Latency, String> {
+        let mut rules = Vec::new();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (k, v) = part
+                .rsplit_once('=')
+                .ok_or_else(|| format!("latency {part:?}: expected COMMAND=MILLISECONDS"))?;
+            let ms: u64 = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("latency {part:?}: {v:?} is not a number of milliseconds"))?;
+            rules.push((k.trim().to_string(), Duration::from_millis(ms)));
+        }
+        Ok(Latency { rules })
+    }
+
+    fn for_command(&self, argv: &[&str], recorded: Option<Duration>) -> Option<Duration> {
+        let line = argv.join(" ");
+        let name = |a: &str| {
+            a.rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(a)
+                .trim_end_matches(".exe")
+                .to_string()
+        };
+        let short = std::iter::once(argv.first().map(|a| name(a)).unwrap_or_default())
+            .chain(argv.iter().skip(1).map(|a| a.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.rules
+            .iter()
+            .filter(|(k, _)| line.starts_with(k.as_str()) || short.starts_with(k.as_str()))
+            .max_by_key(|(k, _)| k.len())
+            .map(|(_, d)| *d)
+            .or(recorded)
+    }
 }
 
 /// The most a snapshot.yaml may weigh: bigger is not a snapshot we wrote.
@@ -100,13 +146,13 @@ impl ReplayHost {
             dir: dir.to_path_buf(),
             snap,
             commands,
-            latency: false,
+            latency: None,
         })
     }
 
-    /// Make each command take as long as it did at capture (capped by its timeout).
-    pub fn with_latency(mut self, on: bool) -> Self {
-        self.latency = on;
+    /// Make each command take as long as `latency` says (capped by its timeout).
+    pub fn with_latency(mut self, latency: Option<Latency>) -> Self {
+        self.latency = latency;
         self
     }
 
@@ -207,10 +253,11 @@ impl Host for ReplayHost {
         let Some(c) = self.commands.get(&snapshot::argv_key(argv)) else {
             return CommandOutput::not_found();
         };
-        let recorded = c.duration_ms.map(Duration::from_millis);
-        if self.latency
-            && let Some(d) = recorded
-        {
+        let delay = self
+            .latency
+            .as_ref()
+            .and_then(|l| l.for_command(argv, c.duration_ms.map(Duration::from_millis)));
+        if let Some(d) = delay {
             std::thread::sleep(d.min(timeout));
         }
         let spawn_error = c.spawn_error.as_deref().map(|e| match e {
@@ -219,7 +266,7 @@ impl Host for ReplayHost {
             other => SpawnError::Other(other.to_string()),
         });
         // A command that took longer at capture than we now allow times out here too.
-        let too_slow = self.latency && recorded.is_some_and(|d| d > timeout);
+        let too_slow = delay.is_some_and(|d| d > timeout);
         CommandOutput {
             exit: if too_slow { None } else { c.exit },
             timed_out: c.timed_out || too_slow,
@@ -249,5 +296,22 @@ impl Host for ReplayHost {
 
     fn free_disk_bytes(&self) -> Option<u64> {
         self.snap.disk_free_bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_spec_longest_prefix_wins() {
+        let l = Latency::parse("docker=11, docker info=100,nvidia-smi=300").unwrap();
+        let ms = |argv: &[&str]| l.for_command(argv, None).map(|d| d.as_millis());
+        assert_eq!(ms(&["docker", "info", "--format", "{{json .}}"]), Some(100));
+        assert_eq!(ms(&["docker", "version"]), Some(11));
+        assert_eq!(ms(&["/usr/lib/wsl/lib/nvidia-smi", "-q"]), Some(300));
+        assert_eq!(ms(&["rocminfo"]), None);
+        assert!(Latency::parse("x=abc").is_err());
+        assert_eq!(Latency::parse("").unwrap(), Latency::default());
     }
 }
