@@ -156,4 +156,14 @@ mod tests {
         );
         assert_eq!(find_version("no version here 3"), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn decoding_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
+            let t = decode(&bytes);
+            proptest::prop_assert!(!t.contains('\r'));
+            let _ = strip_ansi(&t);
+            let _ = find_version(&t);
+        }
+    }
 }

@@ -270,4 +270,13 @@ mod tests {
         let r = parse_os_release(&crate::testutil::sample("os-release/popos-22.04.txt"));
         assert_eq!(r.id.as_deref(), Some("pop"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic(text in "\\PC{0,400}") {
+            let _ = parse_os_release(&text);
+            let _ = parse_meminfo(&text);
+            let _ = kernel_from_proc_version(&text);
+        }
+    }
 }
