@@ -6,10 +6,10 @@ use crate::report::RulesetReport;
 
 pub fn evaluate(rs: &Ruleset, _facts: &Facts, origin: &str) -> RulesetReport {
     RulesetReport {
-        id: rs.id.clone(),
+        id: rs.id.value.clone(),
         title: rs.title.clone(),
         origin: origin.to_string(),
-        checked: rs.checked.clone(),
+        checked: rs.checked.value.clone(),
         notices: Vec::new(),
         results: Vec::new(),
     }
