@@ -144,6 +144,14 @@ impl Cx<'_> {
             CondKind::AnyGpu(x) | CondKind::AllGpus(x) => {
                 let all = matches!(c.kind, CondKind::AllGpus(_));
                 let gpus = &self.facts.gpus;
+                // Show how many GPUs were quantified over (with none, no GPU field is read).
+                if !self.uses.iter().any(|u| u.name == "gpu.count") {
+                    self.uses.push(FactUse {
+                        name: "gpu.count".into(),
+                        value: Some(Value::from(gpus.len())),
+                        error: None,
+                    });
+                }
                 let parts: Vec<Eval> = gpus
                     .iter()
                     .enumerate()

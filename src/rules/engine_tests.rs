@@ -236,7 +236,14 @@ fn gpu_quantifiers() {
     )
     .results[0];
     let names: Vec<&str> = r.facts.iter().map(|u| u.name.as_str()).collect();
-    assert_eq!(names, ["gpus[0].vram_total_mib", "gpus[1].vram_total_mib"]);
+    assert_eq!(
+        names,
+        [
+            "gpu.count",
+            "gpus[0].vram_total_mib",
+            "gpus[1].vram_total_mib"
+        ]
+    );
     assert_eq!(
         r.unknown_reason.as_deref(),
         Some("gpus[1].vram_total_mib could not be determined")
