@@ -67,10 +67,9 @@ pub fn render(report: &Report, opts: TextOptions, s: &Styler, w: &mut dyn Write)
         };
         writeln!(
             w,
-            "{} {}{}",
+            "{} {}",
             s.bold(&rs.title),
-            s.dim(&format!("({}, checked {}){origin}", rs.id, rs.checked)),
-            ""
+            s.dim(&format!("({}, checked {}){origin}", rs.id, rs.checked))
         )?;
         writeln!(w, "  {}", counts_line(rs))?;
         for n in &rs.notices {
