@@ -55,8 +55,11 @@ pub fn system_lines(f: &Facts) -> Vec<(&'static str, String)> {
             os_line.push_str(&format!(" ({d})"));
         }
     }
-    if let (Some(t), Some(a)) = (get("memory.total_mib"), get("memory.available_mib")) {
-        os_line.push_str(&format!(", RAM {t} MiB ({a} free)"));
+    if let Some(t) = get("memory.total_mib") {
+        os_line.push_str(&format!(", RAM {t} MiB"));
+        if let Some(a) = get("memory.available_mib") {
+            os_line.push_str(&format!(" ({a} MiB free)"));
+        }
     }
     if let Some(d) = get("disk.free_gib") {
         os_line.push_str(&format!(", disk {d} GiB free"));
@@ -187,4 +190,58 @@ pub fn render(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::RuleResult;
+
+    #[test]
+    fn areas_rulesets_and_top_fixes() {
+        let mut report = crate::render::sample::report();
+        report.facts.set("os.pretty_name", "Ubuntu 24.04.1 LTS");
+        report.facts.set("nvidia.cuda_version", "12.2");
+        report.facts.set("python.version", "3.12.3");
+        report.facts.set("torch.version", "2.5.1+cu124");
+        report.facts.set("torch.cuda", "12.4");
+        report.facts.set_error(
+            "docker",
+            "permission_denied",
+            "permission denied on /var/run/docker.sock",
+        );
+        let mut na = report.rulesets[0].clone();
+        na.id = "skipped".into();
+        na.results
+            .retain(|r: &RuleResult| r.outcome == Outcome::Skip);
+        let mut ok = report.rulesets[0].clone();
+        ok.id = "fine".into();
+        ok.results.retain(|r| r.outcome == Outcome::Pass);
+        report.rulesets.push(na);
+        report.rulesets.push(ok);
+        let mut out = Vec::new();
+        render(&report.facts, &report.rulesets, &Styler::plain(), &mut out).unwrap();
+        let t = String::from_utf8(out).unwrap();
+        let want_start = "\
+System  Ubuntu 24.04.1 LTS, RAM 32000 MiB
+GPUs    nvidia GPU
+NVIDIA  driver 535.104.05, CUDA 12.2
+Docker  permission_denied: permission denied on /var/run/docker.sock
+Python  3.12.3, PyTorch 2.5.1+cu124 (CUDA 12.4)
+
+✘ demo     1 failure, 1 warning, 1 unknown, 1 note, 1 passed, 1 skipped
+- skipped  not applicable
+✔ fine     ready
+
+Top fixes
+✘ Driver >= 550 (demo/fail)
+    sudo apt install nvidia-driver-550
+    sudo reboot
+! RAM 32000 MiB (demo/warn)
+    Add RAM | or swap
+? ROCm 6.3 (demo/unknown)
+    Install ROCm <6.3>
+";
+        assert!(t.starts_with(want_start), "{t}");
+    }
 }

@@ -104,3 +104,38 @@ pub fn render(report: &Report, strict: bool, w: &mut dyn Write) -> io::Result<()
     }
     writeln!(w, "</testsuites>")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xml(strict: bool) -> String {
+        let mut out = Vec::new();
+        render(&crate::render::sample::report(), strict, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn failures_follow_strict() {
+        let x = xml(false);
+        assert!(
+            x.contains(r#"<testsuite name="demo" tests="6" failures="1" errors="0" skipped="1">"#),
+            "{x}"
+        );
+        assert!(x.contains(r#"name="demo/skip"><skipped/></testcase>"#));
+        assert!(x.contains(r#"name="demo/pass"></testcase>"#));
+        assert!(x.contains("<system-out>warn: RAM 32000 MiB"));
+        let x = xml(true);
+        assert!(x.contains(r#"failures="3""#), "{x}");
+        assert!(
+            x.contains(r#"<failure type="unknown" message="unknown: ROCm 6.3">"#),
+            "{x}"
+        );
+        assert!(x.contains("Install ROCm &lt;6.3&gt;"));
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape("a<b>&\"c'\u{1}\n"), "a&lt;b&gt;&amp;&quot;c&apos;\n");
+    }
+}

@@ -55,3 +55,22 @@ pub fn render_check(report: &Report, quiet: bool, w: &mut dyn Write) -> io::Resu
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_table_per_ruleset_with_cells_escaped() {
+        let mut out = Vec::new();
+        super::render_check(&crate::render::sample::report(), false, &mut out).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        assert!(md.starts_with("## Demo <&> \"project\" (`demo`)\n\n1 failure, 1 warning"));
+        assert!(
+            md.contains(
+                "| ! warn | RAM 32000 MiB | `memory.total_mib` = 32000 | Add RAM \\| or swap |"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("sudo apt install nvidia-driver-550<br>sudo reboot"));
+        assert!(md.contains("| ? unknown | ROCm 6.3 | `rocm.version` unknown | rocm.version could not be determined"), "{md}");
+    }
+}

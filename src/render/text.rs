@@ -101,8 +101,11 @@ fn rule(r: &RuleResult, opts: TextOptions, s: &Styler, w: &mut dyn Write) -> io:
             .iter()
             .map(|f| match (&f.value, &f.error) {
                 (Some(v), _) => format!("{} = {}", f.name, value_text(v)),
-                (None, Some(e)) => format!("{} unknown ({e})", f.name),
-                (None, None) => format!("{} unknown", f.name),
+                // The unknown reason below says why; otherwise say it here.
+                (None, Some(e)) if r.unknown_reason.is_none() => {
+                    format!("{} unknown ({e})", f.name)
+                }
+                (None, _) => format!("{} unknown", f.name),
             })
             .collect();
         if !facts.is_empty() {
@@ -122,4 +125,58 @@ fn rule(r: &RuleResult, opts: TextOptions, s: &Styler, w: &mut dyn Write) -> io:
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(quiet: bool) -> String {
+        let mut out = Vec::new();
+        render(
+            &crate::render::sample::report(),
+            TextOptions { quiet },
+            &Styler::plain(),
+            &mut out,
+        )
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn every_outcome_with_facts_and_fixes() {
+        let t = text(false);
+        let want = "\
+Demo <&> \"project\" (demo, checked 2026-09-24)
+  1 failure, 1 warning, 1 unknown, 1 note, 1 passed, 1 skipped
+  ✔ Linux
+      os.family = linux
+  ! RAM 32000 MiB
+      memory.total_mib = 32000
+      fix: Add RAM | or swap
+  ✘ Driver >= 550
+      nvidia.driver_version = 535.104.05
+      fix: sudo apt install nvidia-driver-550
+           sudo reboot
+  ? ROCm 6.3
+      rocm.version unknown
+      rocm.version could not be determined: not_installed (rocminfo: command not found)
+      fix: Install ROCm <6.3>
+  - AMD only
+  i A note
+      os.family = linux
+      fix: Just so you know.
+";
+        assert_eq!(t, want);
+    }
+
+    #[test]
+    fn quiet_shows_only_problems() {
+        let t = text(true);
+        assert!(!t.contains("✔ Linux"));
+        assert!(!t.contains("A note"));
+        assert!(t.contains("✘ Driver >= 550"));
+        assert!(t.contains("? ROCm 6.3"));
+        assert!(!t.contains("memory.total_mib = "), "{t}");
+    }
 }
