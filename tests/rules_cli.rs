@@ -187,3 +187,25 @@ fn readme_example_lints_clean() {
         .code(0)
         .stdout(predicates::str::contains(": ok ("));
 }
+
+#[test]
+fn output_goes_to_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.json");
+    let out = aidoctor()
+        .args([
+            "check",
+            "tests/rulesets/ok.yaml",
+            "--fast",
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty());
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(doc["rulesets"][0]["id"], "ok");
+}

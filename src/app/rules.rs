@@ -118,3 +118,26 @@ pub fn show_rule(r: &Rule, s: &Styler, w: &mut dyn Write) -> std::io::Result<()>
     }
     writeln!(w, "\nSource: {}", r.source.value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_rule_prints_why_fix_and_source() {
+        let rs = load_str(
+            "id: t\ntitle: T\nchecked: 2026-01-01\nrules:\n  - id: t/a\n    title: A\n    severity: warn\n    when: {any_gpu: {fact: vendor, equals: nvidia}}\n    require: {all: [{fact: nvidia.cuda_version, version: \">=12.4\"}, {not: {fact: nvidia.error, exists: true}}]}\n    fix: {linux: Update., default: Reinstall.}\n    why: Because.\n    source: https://example.com\n",
+            "t.yaml",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        show_rule(&rs.rules[0], &Styler::plain(), &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "A (t/a)\nSeverity: warn\nApplies when: any_gpu(vendor = nvidia)\n\
+             Requires: all(nvidia.cuda_version version >=12.4, not(nvidia.error is known))\n\n\
+             Why: Because.\n\nFix:\n  linux: Update.\n  default: Reinstall.\n\n\
+             Source: https://example.com\n"
+        );
+    }
+}
