@@ -26,7 +26,11 @@ const BROKEN: &[(&str, &str, &str)] = &[
         "8:41",
         "bad regular expression `Ryzen (9`",
     ),
-    ("wrong-type.yaml", "8:49", "expected"),
+    (
+        "wrong-type.yaml",
+        "8:39",
+        "invalid type: sequence, expected a number",
+    ),
     (
         "duplicate-id.yaml",
         "12:9",

@@ -187,6 +187,32 @@ impl fmt::Display for Scalar {
     }
 }
 
+/// A number, read with an error that says so ("expected a number").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Number(pub f64);
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Number, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Number;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E: de::Error>(self, i: i64) -> Result<Number, E> {
+                Ok(Number(i as f64))
+            }
+            fn visit_u64<E: de::Error>(self, u: u64) -> Result<Number, E> {
+                Ok(Number(u as f64))
+            }
+            fn visit_f64<E: de::Error>(self, f: f64) -> Result<Number, E> {
+                Ok(Number(f))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// A condition and where it starts in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
@@ -239,8 +265,10 @@ pub struct RawCondition {
     /// A version range: `">=12.1, <13"`; may interpolate a fact: `">={torch.cuda}"`.
     #[schemars(with = "Option<String>")]
     version: Option<Spanned<String>>,
-    at_least: Option<f64>,
-    at_most: Option<f64>,
+    #[schemars(with = "Option<f64>")]
+    at_least: Option<Number>,
+    #[schemars(with = "Option<f64>")]
+    at_most: Option<Number>,
     /// A regular expression (Rust `regex` syntax) searched in the value.
     #[schemars(with = "Option<String>")]
     matches: Option<Spanned<String>>,
@@ -270,8 +298,8 @@ impl RawCondition {
         push("equals", self.equals.map(Op::Equals));
         push("in", self.in_.map(Op::In));
         push("version", self.version.map(Op::Version));
-        push("at_least", self.at_least.map(Op::AtLeast));
-        push("at_most", self.at_most.map(Op::AtMost));
+        push("at_least", self.at_least.map(|n| Op::AtLeast(n.0)));
+        push("at_most", self.at_most.map(|n| Op::AtMost(n.0)));
         push("matches", self.matches.map(Op::Matches));
         push("exists", self.exists.map(Op::Exists));
         push("contains", self.contains.map(Op::Contains));
