@@ -213,3 +213,51 @@ fn output_goes_to_the_file() {
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(doc["rulesets"][0]["id"], "ok");
 }
+
+/// Every built-in ruleset on every recorded machine under fixtures/: valid JSON, exit 0 or 1,
+/// an explanation for every unknown and a fix for every failure and warning. (The expected
+/// outcome of each rule per fixture is asserted by the rulesets' own tests.)
+#[test]
+fn every_builtin_on_every_fixture_explains_itself() {
+    let list = aidoctor().args(["rules", "list"]).output().unwrap();
+    let ids: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let Ok(dirs) = std::fs::read_dir(&root) else {
+        return; // no recorded machines in this checkout
+    };
+    for dir in dirs.flatten().map(|d| d.path()) {
+        if !dir.join("snapshot.yaml").is_file() || ids.is_empty() {
+            continue;
+        }
+        let out = aidoctor()
+            .arg("check")
+            .args(&ids)
+            .args(["--format", "json", "--replay"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let name = dir.display();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rulesets = doc["rulesets"].as_array().unwrap();
+        assert_eq!(rulesets.len(), ids.len(), "{name}");
+        for r in rulesets
+            .iter()
+            .flat_map(|rs| rs["results"].as_array().unwrap())
+        {
+            let id = &r["id"];
+            match r["outcome"].as_str().unwrap() {
+                "unknown" => assert!(r["unknown_reason"].is_string(), "{name}: {id}"),
+                "fail" | "warn" => assert!(r["fix"].is_string(), "{name}: {id} has no fix"),
+                _ => {}
+            }
+        }
+    }
+}

@@ -21,7 +21,7 @@ pub fn run(p: &ProbeArgs, cmd: &RulesCommand) -> Result<Exit, AppError> {
                     "{:<width$}  {}  {}",
                     rs.id.value,
                     s.dim(&format!(
-                        "checked {}, {} rules",
+                        "checked {}, {:>3} rules",
                         rs.checked.value,
                         rs.rules.len()
                     )),
