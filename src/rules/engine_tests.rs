@@ -59,11 +59,19 @@ fn every_operator() {
     let table = [
         ("{fact: os.family, equals: Linux}", Pass),
         ("{fact: os.family, equals: windows}", Fail),
+        ("{fact: os.family, equals: 1}", Fail),
         ("{fact: memory.total_mib, equals: 64000}", Pass),
         ("{fact: memory.total_mib, equals: \"64000\"}", Pass),
         ("{fact: wsl.gpu_paravirtualization, equals: false}", Pass),
         ("{fact: wsl.gpu_paravirtualization, equals: true}", Fail),
         ("{fact: os.family, in: [windows, LINUX]}", Pass),
+        ("{fact: nvidia.cuda_version, equals: 12.2}", Pass),
+        ("{fact: nvidia.cuda_version, equals: 12.20}", Pass),
+        ("{fact: nvidia.cuda_version, equals: 12}", Fail),
+        (
+            "{fact: nvidia.cuda_version, in: [\"12.1\", \"12.2\"]}",
+            Pass,
+        ),
         ("{fact: os.family, in: [windows, macos]}", Fail),
         (
             "{fact: nvidia.driver_version, version: \">=535.104, <536\"}",

@@ -335,16 +335,15 @@ impl RawCondition {
                 "empty condition: use `fact` with one of {OPS}, or all, any, not, any_gpu, all_gpus"
             )),
             (None, n, 0) if n > 0 => Err(format!("{} needs a `fact`", names(&ops))),
-            _ => Err(format!(
-                "a condition has one form; found {}; nest them in `all: [..]`",
-                [ops.iter().map(|o| o.0).collect::<Vec<_>>(), {
-                    let mut f: Vec<&str> = forms.iter().map(|f| f.0).collect();
-                    f.insert(0, "fact");
-                    f
-                }]
-                .concat()
-                .join(", ")
-            )),
+            (fact, ..) => {
+                let mut found: Vec<&str> = fact.iter().map(|_| "fact").collect();
+                found.extend(ops.iter().map(|o| o.0));
+                found.extend(forms.iter().map(|f| f.0));
+                Err(format!(
+                    "a condition has one form; found {}; nest them in `all: [..]`",
+                    found.join(", ")
+                ))
+            }
         }
     }
 }
