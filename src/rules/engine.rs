@@ -281,6 +281,18 @@ fn equals(v: &Value, s: &Scalar) -> bool {
         (Value::Number(a), Scalar::Int(b)) => a.as_f64() == Some(*b as f64),
         (Value::Number(a), Scalar::Float(b)) => a.as_f64() == Some(*b),
         (Value::Array(_) | Value::Object(_) | Value::Null, _) => false,
+        // Numeric text ("12.0", a compute capability) equals a number written `12`.
+        (Value::String(t), Scalar::Int(_) | Scalar::Float(_)) => {
+            let n = match s {
+                Scalar::Int(i) => *i as f64,
+                Scalar::Float(f) => *f,
+                _ => f64::NAN,
+            };
+            match t.trim().parse::<f64>() {
+                Ok(x) => x == n,
+                Err(_) => t.eq_ignore_ascii_case(&s.to_string()),
+            }
+        }
         (other, s) => value_text_raw(other).eq_ignore_ascii_case(&s.to_string()),
     }
 }

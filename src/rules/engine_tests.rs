@@ -59,11 +59,19 @@ fn every_operator() {
     let table = [
         ("{fact: os.family, equals: Linux}", Pass),
         ("{fact: os.family, equals: windows}", Fail),
+        ("{fact: os.family, equals: 1}", Fail),
         ("{fact: memory.total_mib, equals: 64000}", Pass),
         ("{fact: memory.total_mib, equals: \"64000\"}", Pass),
         ("{fact: wsl.gpu_paravirtualization, equals: false}", Pass),
         ("{fact: wsl.gpu_paravirtualization, equals: true}", Fail),
         ("{fact: os.family, in: [windows, LINUX]}", Pass),
+        ("{fact: nvidia.cuda_version, equals: 12.2}", Pass),
+        ("{fact: nvidia.cuda_version, equals: 12.20}", Pass),
+        ("{fact: nvidia.cuda_version, equals: 12}", Fail),
+        (
+            "{fact: nvidia.cuda_version, in: [\"12.1\", \"12.2\"]}",
+            Pass,
+        ),
         ("{fact: os.family, in: [windows, macos]}", Fail),
         (
             "{fact: nvidia.driver_version, version: \">=535.104, <536\"}",
@@ -288,4 +296,55 @@ fn severities_and_facts_used() {
     let names: Vec<&str> = r.facts.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(names, ["os.family", "memory.total_mib"]);
     assert_eq!(r.facts[1].value, Some(serde_json::json!(64000)));
+}
+
+mod laws {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Leaves that are true, false or unknown on `machine()`.
+    fn leaf() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "{fact: os.family, equals: linux}",
+            "{fact: os.family, equals: macos}",
+            "{fact: rocm.version, version: \">=6\"}",
+            "{fact: memory.total_mib, at_least: 32000}",
+            "{fact: user.groups, contains: docker}",
+            "{fact: rocm.version, exists: false}",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    fn cond() -> impl Strategy<Value = String> {
+        leaf().prop_recursive(4, 24, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 1..4)
+                    .prop_map(|v| format!("{{all: [{}]}}", v.join(", "))),
+                prop::collection::vec(inner.clone(), 1..4)
+                    .prop_map(|v| format!("{{any: [{}]}}", v.join(", "))),
+                inner.prop_map(|c| format!("{{not: {c}}}")),
+            ]
+        })
+    }
+
+    fn tri(c: &str) -> Outcome {
+        outcome(c, &machine())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn double_negation_and_excluded_middle(c in cond()) {
+            prop_assert_eq!(tri(&format!("{{not: {{not: {c}}}}}")), tri(&c));
+            prop_assert_eq!(tri(&format!("{{all: [{c}]}}")), tri(&c));
+            // c or not c: never false (unknown when c is).
+            let em = tri(&format!("{{any: [{c}, {{not: {c}}}]}}"));
+            prop_assert!(em == Outcome::Pass || em == Outcome::Unknown);
+            // De Morgan.
+            let d = format!("{{not: {{all: [{c}, {{fact: rocm.version, equals: \"6\"}}]}}}}");
+            let m = format!("{{any: [{{not: {c}}}, {{not: {{fact: rocm.version, equals: \"6\"}}}}]}}");
+            prop_assert_eq!(tri(&d), tri(&m));
+        }
+    }
 }

@@ -136,3 +136,20 @@ proptest::proptest! {
         let _ = load_str(&damaged, "p.yaml");
     }
 }
+
+#[test]
+fn mixed_forms_are_named() {
+    let e = errors(&rule(
+        "    require: {fact: os.family, equals: linux, any: [{fact: os.family, exists: true}]}\n",
+    ));
+    assert_eq!(
+        e,
+        [
+            "t.yaml:8:14: a condition has one form; found fact, equals, any; nest them in `all: [..]`"
+        ]
+    );
+    let e = errors(&rule("    require: {equals: linux}\n"));
+    assert_eq!(e, ["t.yaml:8:14: equals needs a `fact`"]);
+    let e = errors(&rule("    require: {}\n"));
+    assert!(e[0].contains("empty condition"), "{e:?}");
+}

@@ -2,6 +2,7 @@
 //! `types` (the format), `load` (located errors), `engine` (three-valued evaluation),
 //! `version` (lenient version comparison), `interp` (`{fact}` in messages).
 
+pub mod condition;
 pub mod engine;
 pub mod interp;
 pub mod load;
