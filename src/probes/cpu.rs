@@ -246,6 +246,25 @@ mod tests {
         assert_eq!(f.get("cpu.avx2"), None);
     }
 
+    #[test]
+    fn real_cpuinfo_samples() {
+        use crate::testutil::sample;
+        let c = parse_cpuinfo(&sample("cpuinfo/x86-amd-epyc-zen5-2vcpu-vm.txt"));
+        assert_eq!(c.model.as_deref(), Some("AMD EPYC"));
+        assert_eq!((c.threads, c.cores), (Some(2), Some(2)));
+        assert_eq!((c.avx2, c.avx512), (Some(true), Some(true)));
+        // big.LITTLE: the first core names the CPU.
+        let c = parse_cpuinfo(&sample("cpuinfo/arm-agilex5-a55-a76.txt"));
+        assert_eq!(c.model.as_deref(), Some("ARM Cortex-A55"));
+        assert_eq!((c.threads, c.cores), (Some(4), Some(4)));
+        assert_eq!(c.avx2, Some(false));
+        // The core design is more telling than the SoC family in `Hardware`.
+        let c = parse_cpuinfo(&sample("cpuinfo/arm-nanopi-neo2-h5.txt"));
+        assert_eq!(c.model.as_deref(), Some("ARM Cortex-A53"));
+        assert_eq!(c.threads, Some(4));
+        assert_eq!(c.avx512, Some(false));
+    }
+
     proptest::proptest! {
         #[test]
         fn never_panics(s in "\\PC*") {
