@@ -166,6 +166,11 @@ pub fn derive(facts: &mut Facts) {
     if !known {
         return;
     }
+    // nvidia-smi inside WSL2 lists only the VM's own processes; the Windows desktop
+    // (dwm.exe, browsers) holding the same GPU is invisible from there (knowledge.md §6c).
+    if facts.get("wsl.version").is_some() {
+        measured = false;
+    }
     facts.set("display.vram_tax_mib", total);
     facts.set(
         "display.tax_processes",
@@ -271,6 +276,21 @@ mod tests {
             &serde_json::json!(["dwm.exe", "explorer.exe"])
         );
         assert_eq!(f.get_bool("display.tax_measured"), Some(false));
+    }
+
+    #[test]
+    fn wsl_tax_is_never_complete() {
+        let mut f = Facts::new();
+        f.set("wsl.version", 2u64);
+        let mut g = Gpu::new(Vendor::Nvidia);
+        g.processes = vec![proc(33, "/Xwayland", ProcessKind::Graphics, None)];
+        f.gpus.push(g);
+        derive(&mut f);
+        assert_eq!(f.get_bool("display.tax_measured"), Some(false));
+        assert_eq!(
+            f.get("display.tax_processes").unwrap(),
+            &serde_json::json!(["Xwayland"])
+        );
     }
 
     #[test]

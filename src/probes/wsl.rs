@@ -55,18 +55,37 @@ fn run(host: &dyn Host, _ctx: &Ctx) -> Facts {
 /// `microsoft`/`WSL2` lower-case somewhere in the release (samples README quirk 14), so the
 /// WSL2 markers are matched case-insensitively and checked first.
 pub fn parse_proc_version(text: &str) -> Option<u8> {
-    let lower = text.to_ascii_lowercase();
+    let release = kernel_release(text)?;
+    let lower = release.to_ascii_lowercase();
     if lower.contains("microsoft-standard") || lower.contains("wsl2") {
         return Some(2);
     }
-    if text.contains("-Microsoft") || text.contains("Microsoft@Microsoft.com") {
+    if release.contains("-Microsoft") || text.contains("Microsoft@Microsoft.com") {
         return Some(1);
     }
-    // A lower-case "microsoft" without the WSL1 spelling: a renamed WSL2 kernel.
-    if text.contains("microsoft") {
+    // A lower-case "microsoft" in the release without the WSL1 spelling: a renamed WSL2
+    // kernel. Only the release is looked at, so a build host or compiler string that
+    // happens to mention Microsoft does not make a native kernel WSL.
+    if release.contains("microsoft") {
         return Some(2);
     }
     None
+}
+
+/// The kernel release: the word after "version" (/proc/version), else the first word that
+/// starts with a digit (`uname -r`, `uname -sr`, `uname -a`).
+fn kernel_release(text: &str) -> Option<&str> {
+    let mut words = text.split_whitespace();
+    let mut first_numeric = None;
+    while let Some(w) = words.next() {
+        if w == "version" {
+            return words.next();
+        }
+        if first_numeric.is_none() && w.starts_with(|c: char| c.is_ascii_digit()) {
+            first_numeric = Some(w);
+        }
+    }
+    first_numeric
 }
 
 /// `/mnt/c`, `/mnt/d/work`: the Windows drives WSL mounts (over 9P in WSL2, slow for
@@ -136,6 +155,16 @@ mod tests {
         assert_eq!(
             parse_proc_version("Linux version 5.15.0-custom-microsoft (me@box)"),
             Some(2)
+        );
+    }
+
+    #[test]
+    fn microsoft_outside_the_release_is_not_wsl() {
+        assert_eq!(
+            parse_proc_version(
+                "Linux version 6.8.0-1017-azure (builder@microsoft-ci) (gcc 13.2.0) #20-Ubuntu SMP"
+            ),
+            None
         );
     }
 
