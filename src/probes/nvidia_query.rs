@@ -124,10 +124,8 @@ fn apply_field(gpu: &mut QueryGpu, sections: &[&str], key: &str, value: Option<&
         (["MIG Mode"], "Current") => gpu.mig_mode = value.map(str::to_string),
         (["Driver Model"], "Current") => gpu.driver_model = value.map(str::to_ascii_uppercase),
         (["PCI"], "Device Id") => gpu.pci_id = value.and_then(pci_id_from_device_id),
-        (["PCI"], "Bus Id") => {
-            if gpu.pci_address.is_none() {
-                gpu.pci_address = value.and_then(normalize_pci_address);
-            }
+        (["PCI"], "Bus Id") if gpu.pci_address.is_none() => {
+            gpu.pci_address = value.and_then(normalize_pci_address);
         }
         (["PCI", "GPU Link Info", "PCIe Generation"], "Current") => {
             gpu.pcie_link.generation = value.and_then(parse_link_number)
@@ -440,7 +438,7 @@ mod tests {
     #[test]
     fn every_sample_yields_a_driver_and_gpus() {
         let all = samples_in("nvidia-smi-q");
-        assert!(all.len() >= 8, "{} samples", all.len());
+        assert!(all.len() >= 10, "{} samples", all.len());
         for (file, text) in all {
             let r = parse_query(&text);
             assert!(r.driver_version.is_some(), "{file}");
@@ -450,11 +448,31 @@ mod tests {
                 Some(r.gpus.len() as u32),
                 "{file}: every attached GPU has one section"
             );
-            for g in &r.gpus {
-                assert!(g.name.is_some(), "{file}");
-                assert!(g.pci_address.is_some(), "{file}");
-            }
         }
+    }
+
+    #[test]
+    fn unknown_error_name_is_absent_not_garbage() {
+        let r = q("gtx-unknown-name-375.26-truncated-q.txt");
+        assert_eq!(r.driver_version.as_deref(), Some("375.26"));
+        assert_eq!(r.cuda_version, None);
+        let g = &r.gpus[0];
+        assert_eq!(g.name, None, "Product Name : Unknown Error");
+        assert_eq!(g.pci_address.as_deref(), Some("0000:4b:00.0"));
+        assert_eq!(g.display_active, Some(true));
+    }
+
+    #[test]
+    fn azure_k80_with_a_32_bit_pci_domain() {
+        let r = q("tesla-k80-azure-396.37-truncated-q.txt");
+        assert_eq!(r.driver_version.as_deref(), Some("396.37"));
+        assert_eq!(r.gpus.len(), 1);
+        let g = &r.gpus[0];
+        assert_eq!(g.name.as_deref(), Some("Tesla K80"));
+        // Hyper-V's domain 3E3F8E05 does not fit the 16-bit domain of a PCI address:
+        // better no address than a wrong one.
+        assert_eq!(g.pci_address, None);
+        assert_eq!(g.display_active, Some(false));
     }
 
     #[test]
