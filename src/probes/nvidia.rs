@@ -159,7 +159,12 @@ fn failure(out: &CommandOutput, parsed: bool, ctx: &Ctx) -> Option<(&'static str
     let words = tool_words(&text);
     let message = match (words.is_empty(), out.exit) {
         (false, _) => words,
-        (true, Some(code)) => format!("`nvidia-smi -q` exited with status {code} and no output"),
+        (true, Some(code)) if text.trim().is_empty() => {
+            format!("`nvidia-smi -q` exited with status {code} and no output")
+        }
+        (true, Some(code)) => {
+            format!("`nvidia-smi -q` (exit status {code}) printed no report aidoctor could read")
+        }
         (true, None) => "`nvidia-smi -q` was killed before it finished".to_string(),
     };
     Some((classify_failure(out.exit, &text), message))
@@ -182,11 +187,14 @@ pub fn classify_failure(exit: Option<i32>, text: &str) -> &'static str {
     }
 }
 
-/// The tool's message: its non-blank lines, at most a few, as printed.
+/// The tool's message: its non-blank lines, at most a few, as printed. Lines of the report
+/// itself ("Key : value", the banner, GPU headers) are left out, so a report cut short by an
+/// error keeps the error's words.
 fn tool_words(text: &str) -> String {
     text.lines()
+        .filter(|l| !l.starts_with(' ') && !l.contains(" : "))
         .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !l.starts_with("====") && !l.starts_with("GPU 0"))
         .take(6)
         .collect::<Vec<_>>()
         .join("\n")
@@ -310,6 +318,25 @@ mod tests {
         for name in f.values().keys() {
             assert!(PROBE.facts.contains(&name.as_str()), "{name} not declared");
         }
+    }
+
+    #[test]
+    fn partial_answer_keeps_gpus_and_says_why() {
+        let mut text = sample("nvidia-smi-q/h100-80gb-590.48.01-q.txt");
+        text.push_str(
+            "Unable to determine the device handle for GPU1: 0000:0B:00.0: Unknown Error\n",
+        );
+        let h = FakeHost::new()
+            .cmd_exit(&Q, 255, text, "")
+            .cmd(&CCQ, "0, 9.0\n");
+        let f = probe(&h);
+        assert_eq!(f.gpus.len(), 1);
+        assert_eq!(f.get_str("nvidia.driver_version"), Some("590.48.01"));
+        assert_eq!(f.get_str("nvidia.error"), Some("other"));
+        assert_eq!(
+            f.get_str("nvidia.error_message"),
+            Some("Unable to determine the device handle for GPU1: 0000:0B:00.0: Unknown Error")
+        );
     }
 
     #[test]

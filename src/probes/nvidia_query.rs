@@ -451,6 +451,25 @@ mod tests {
         }
     }
 
+    /// Two GPUs, and a line nvidia-smi prints for a GPU it cannot open, between them (the
+    /// real single-GPU sample, its GPU section repeated under another bus id).
+    #[test]
+    fn several_gpus_and_an_unreadable_one() {
+        let text = sample("nvidia-smi-q/rtx2080super-610.57.04-kmd-header-gnome-q.txt");
+        let (head, section) = text.split_once("GPU 00000000:0C:00.0\n").unwrap();
+        let second = section.replace("00000000:0C:00.0", "00000000:0D:00.0");
+        let text = format!(
+            "{head}GPU 00000000:0C:00.0\n{section}Unable to determine the device handle for \
+             GPU0: 0000:0B:00.0: Unknown Error\nGPU 00000000:0D:00.0\n{second}"
+        );
+        let r = parse_query(&text);
+        assert_eq!(r.gpus.len(), 2);
+        assert_eq!(r.gpus[0].pci_address.as_deref(), Some("0000:0c:00.0"));
+        assert_eq!(r.gpus[1].pci_address.as_deref(), Some("0000:0d:00.0"));
+        assert_eq!(r.gpus[1].processes.len(), 2);
+        assert_eq!(r.gpus[1].vram_total_mib, Some(8192));
+    }
+
     #[test]
     fn unknown_error_name_is_absent_not_garbage() {
         let r = q("gtx-unknown-name-375.26-truncated-q.txt");
