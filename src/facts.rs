@@ -208,7 +208,7 @@ pub fn normalize_pci_address(s: &str) -> Option<String> {
     let bus = u32::from_str_radix(bus, 16).ok()?;
     let dev = u32::from_str_radix(dev, 16).ok()?;
     let func = u32::from_str_radix(func, 16).ok()?;
-    if bus > 0xff || dev > 0x1f || func > 7 || domain > 0xffff {
+    if bus > 0xff || dev > 0x1f || func > 7 {
         return None;
     }
     Some(format!("{domain:04x}:{bus:02x}:{dev:02x}.{func:x}"))
@@ -364,6 +364,11 @@ mod tests {
         assert_eq!(normalize_pci_address("63:00.0").unwrap(), "0000:63:00.0");
         assert!(normalize_pci_address("garbage").is_none());
         assert!(normalize_pci_address("0000:01:40.0").is_none());
+        // Hyper-V (Azure) gives PCI domains wider than 16 bits.
+        assert_eq!(
+            normalize_pci_address("3E3F8E05:00:00.0").unwrap(),
+            "3e3f8e05:00:00.0"
+        );
     }
 
     #[test]

@@ -1,3 +1,4 @@
 //! One integration-test binary (faster to build than one per file).
 
-// mod timeouts; (enabled once the nvidia and docker probes land)
+#[path = "it/timeouts.rs"]
+mod timeouts;

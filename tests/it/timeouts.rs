@@ -21,11 +21,22 @@ fn facts_with(dir: &Path, timeout: f64) -> (Value, Duration) {
         .unwrap()
         .env_clear()
         .env("PATH", path)
-        .args(["facts", "--fast", "--format", "json", "--timeout", &timeout.to_string()])
+        .args([
+            "facts",
+            "--fast",
+            "--format",
+            "json",
+            "--timeout",
+            &timeout.to_string(),
+        ])
         .output()
         .unwrap();
     let took = start.elapsed();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (serde_json::from_slice(&out.stdout).unwrap(), took)
 }
 
@@ -37,10 +48,22 @@ const BUDGET: Duration = Duration::from_millis(1100);
 fn sick_tools_become_error_facts_within_the_timeout() {
     let cases: &[(&str, &str, &[&str])] = &[
         ("hangs", "sleep 60", &["timeout"]),
-        ("forks a sleeper holding stdout", "sleep 60 &\necho 'not nvidia-smi output'", &["other"]),
-        ("floods 100 MB", "head -c 100000000 /dev/zero | tr '\\0' 'y'", &["other"]),
+        (
+            "forks a sleeper holding stdout",
+            "sleep 60 &\necho 'not nvidia-smi output'",
+            &["other"],
+        ),
+        (
+            "floods 100 MB",
+            "head -c 100000000 /dev/zero | tr '\\0' 'y'",
+            &["other"],
+        ),
         ("dies by a signal", "kill -SEGV $$", &["other"]),
-        ("prints garbage", "head -c 3000 /dev/urandom; exit 0", &["other"]),
+        (
+            "prints garbage",
+            "head -c 3000 /dev/urandom; exit 0",
+            &["other"],
+        ),
     ];
     for (what, body, codes) in cases {
         let d = tempfile::tempdir().unwrap();
