@@ -306,3 +306,76 @@ proptest::proptest! {
         let _ = gpus(&host);
     }
 }
+
+#[test]
+fn phoenix_apu_sample_is_integrated() {
+    let g = gpus(&host_from(&sample("sysfs-drm/amd-phoenix-apu-card1.txt")));
+    assert_eq!(g.len(), 1);
+    let g = &g[0];
+    assert_eq!(g.vendor, Vendor::Amd);
+    assert_eq!(g.pci_id.as_deref(), Some("1002:15bf"));
+    assert_eq!(g.pci_address.as_deref(), Some("0000:64:00.0"));
+    assert_eq!(g.gfx_target.as_deref(), Some("gfx1103"));
+    assert_eq!(g.integrated, Some(true));
+    assert_eq!(g.vram_total_mib, None);
+    assert_eq!(g.name, None);
+}
+
+#[test]
+fn intel_samples_igpu_on_root_bus_arc_elsewhere() {
+    let igpu = gpus(&host_from(&sample(
+        "sysfs-drm/intel-cometlake-igpu-card0.txt",
+    )));
+    assert_eq!(igpu.len(), 1);
+    assert_eq!(igpu[0].vendor, Vendor::Intel);
+    assert_eq!(igpu[0].pci_id.as_deref(), Some("8086:9b41"));
+    assert_eq!(igpu[0].driver.as_deref(), Some("i915"));
+    assert_eq!(igpu[0].name.as_deref(), Some("Intel GPU"));
+    assert_eq!(igpu[0].integrated, Some(true));
+    let arc = gpus(&host_from(&sample("sysfs-drm/intel-arc-b580-xe-card1.txt")));
+    assert_eq!(arc[0].name.as_deref(), Some("Intel Arc B580"));
+    assert_eq!(arc[0].driver.as_deref(), Some("xe"));
+    assert_eq!(arc[0].pci_address.as_deref(), Some("0000:0b:00.0"));
+    assert_eq!(arc[0].integrated, Some(false));
+}
+
+/// rocm and drm observe the same card: gather() merges them into one GPU by PCI address,
+/// the runtime's name and VRAM with the connectors' display_active.
+#[test]
+fn rocm_and_drm_merge_into_one_gpu() {
+    let host = FakeHost::new()
+        .cmd(
+            &["rocminfo"],
+            sample("rocminfo/rx7900xtx-rocm6.3.1-ryzen5900x.txt"),
+        )
+        .path("/dev/kfd", true, true, true)
+        .file(
+            "/sys/class/drm/card1/device/uevent",
+            "DRIVER=amdgpu\nPCI_ID=1002:744C\nPCI_SLOT_NAME=0000:2d:00.0\n",
+        )
+        .file("/sys/class/drm/card1/device/revision", "0xc8\n")
+        .file(
+            "/sys/class/drm/card1/device/mem_info_vram_total",
+            "25753026560\n",
+        )
+        .file(
+            "/sys/class/drm/card1/device/mem_info_vram_used",
+            "1262485504\n",
+        )
+        .file("/sys/class/drm/card1-DP-1/status", "connected\n");
+    let facts = crate::probes::gather(&host, &Ctx::default(), true).facts;
+    let amd: Vec<&Gpu> = facts
+        .gpus
+        .iter()
+        .filter(|g| g.vendor == Vendor::Amd)
+        .collect();
+    assert_eq!(amd.len(), 1);
+    let g = amd[0];
+    assert_eq!(g.name.as_deref(), Some("Radeon RX 7900 XTX"));
+    assert_eq!(g.gfx_target.as_deref(), Some("gfx1100"));
+    assert_eq!(g.vram_total_mib, Some(24560));
+    assert_eq!(g.vram_used_mib, Some(1204));
+    assert_eq!(g.display_active, Some(true));
+    assert_eq!(g.index, Some(0));
+    assert_eq!(g.integrated, Some(false));
+}

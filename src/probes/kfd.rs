@@ -230,6 +230,21 @@ mod tests {
     }
 
     #[test]
+    fn phoenix_apu_sample() {
+        let files = head_files(&sample("kfd-topology/phoenix-apu-gfx1103-node1.txt"));
+        assert_eq!(files.len(), 1);
+        let n = parse_kfd_properties(1, &files[0].1, None);
+        assert!(n.is_gpu());
+        assert_eq!(n.simd_count, 24);
+        assert_eq!(n.gfx_target_version, Some(110003));
+        assert_eq!(n.gfx_target().as_deref(), Some("gfx1103"));
+        assert_eq!(n.device_id_u16(), Some(0x15bf));
+        assert_eq!(n.pci_address().as_deref(), Some("0000:64:00.0"));
+        assert_eq!(n.local_mem_size, Some(0));
+        assert_eq!(n.vram_mib(), None);
+    }
+
+    #[test]
     fn modern_properties_with_gfx_target_version_and_zero_local_mem() {
         // Key/value shape of an MI300X node on a 6.x kernel (values typed from the format,
         // trimmed to the keys we read).

@@ -474,3 +474,41 @@ proptest::proptest! {
         let _ = build_gpus(&[], &i.gpus, true);
     }
 }
+
+#[test]
+fn mi25_truncated_sample_with_empty_uuid_and_isa_names() {
+    let i = parse_rocminfo(&sample("rocminfo/mi25-x7-threadripper-pro-truncated.txt"));
+    assert_eq!(i.kfd_loaded, Some(true));
+    assert_eq!(i.runtime_version.as_deref(), Some("1.1"));
+    assert_eq!(i.cpu_agents, 1);
+    assert_eq!(i.gpus.len(), 1);
+    let g = &i.gpus[0];
+    // The ISA block's `Name: amdgcn-amd-amdhsa--gfx900:xnack-` must not replace the agent name.
+    assert_eq!(g.name.as_deref(), Some("gfx900"));
+    assert_eq!(g.marketing_name.as_deref(), Some("Radeon Instinct MI25"));
+    assert_eq!(g.chip_id, Some(0x6860));
+    assert_eq!(g.compute_units, Some(64));
+    assert_eq!(g.uuid, None);
+    assert_eq!(g.node, Some(1));
+    assert_eq!(g.pci_address().as_deref(), Some("0000:63:00.0"));
+    assert_eq!(g.vram_mib, Some(16368));
+}
+
+#[test]
+fn kfd_only_phoenix_apu_sample() {
+    let mut host = FakeHost::new().path("/dev/kfd", true, true, true);
+    for (path, body) in head_files(&sample("kfd-topology/phoenix-apu-gfx1103-node1.txt")) {
+        host = host.file(&path, body);
+    }
+    let f = run(&host, &Ctx::default());
+    assert_eq!(f.get("rocm.error"), None);
+    assert_eq!(f.get_bool("rocm.kfd_accessible"), Some(true));
+    assert_eq!(f.gpus.len(), 1);
+    let g = &f.gpus[0];
+    assert_eq!(g.gfx_target.as_deref(), Some("gfx1103"));
+    assert_eq!(g.pci_id.as_deref(), Some("1002:15bf"));
+    assert_eq!(g.pci_address.as_deref(), Some("0000:64:00.0"));
+    // local_mem_size 0 on an APU: no VRAM figure rather than 0.
+    assert_eq!(g.vram_total_mib, None);
+    assert_eq!(g.integrated, Some(true));
+}
