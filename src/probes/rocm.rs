@@ -264,9 +264,16 @@ pub fn parse_rocminfo(text: &str) -> RocmInfo {
 
     for line in text.lines() {
         let t = line.trim();
-        if t.starts_with("=====") {
+        // The preamble ends at the first banner; a paste that starts at an agent has none.
+        if t.starts_with("=====") || t.starts_with("*****") {
             in_preamble = false;
             continue;
+        }
+        let agent_header = t
+            .strip_prefix("Agent ")
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if agent_header {
+            in_preamble = false;
         }
         if let Some(rest) = t.strip_prefix("ROCk module") {
             if rest.contains("NOT loaded") {
@@ -292,10 +299,7 @@ pub fn parse_rocminfo(text: &str) -> RocmInfo {
             continue;
         }
 
-        if let Some(n) = t.strip_prefix("Agent ")
-            && !n.is_empty()
-            && n.chars().all(|c| c.is_ascii_digit())
-        {
+        if agent_header {
             if let Some(d) = draft.take() {
                 finish_agent(&mut info, d);
             }

@@ -512,3 +512,20 @@ fn kfd_only_phoenix_apu_sample() {
     assert_eq!(g.vram_total_mib, None);
     assert_eq!(g.integrated, Some(true));
 }
+
+#[test]
+fn a_paste_that_starts_at_an_agent_still_parses() {
+    // Users often paste only the GPU agent; keep the real sample's lines from "Agent 2" on.
+    let full = sample(XTX);
+    let start = full.find("*******                  \nAgent 2").unwrap();
+    let i = parse_rocminfo(&full[start..]);
+    assert!(i.preamble.is_empty());
+    assert_eq!(i.gpus.len(), 1);
+    assert_eq!(
+        i.gpus[0].marketing_name.as_deref(),
+        Some("Radeon RX 7900 XTX")
+    );
+    let i = parse_rocminfo(&full[start + 26..]);
+    assert_eq!(i.gpus.len(), 1);
+    assert_eq!(i.gpus[0].chip_id, Some(0x744c));
+}
