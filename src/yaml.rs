@@ -11,6 +11,8 @@ pub fn options() -> serde_saphyr::Options {
     budget.max_anchors = 1_000;
     budget.max_depth = 64;
     budget.max_documents = 1;
+    // A real ruleset or snapshot is a few thousand events; alias expansion counts too.
+    budget.max_events = 200_000;
     budget.max_nodes = 2_000_000;
     budget.max_total_scalar_bytes = 64 * 1024 * 1024;
     let mut opts = serde_saphyr::Options::default();
