@@ -7,9 +7,9 @@
 //! `nvidia.driver_version`.
 
 #[path = "nvidia_cc.rs"]
-mod cc;
+pub mod cc;
 #[path = "nvidia_query.rs"]
-mod query;
+pub mod query;
 
 pub use cc::compute_capability_for;
 pub use query::{NvidiaQuery, QueryGpu, parse_query};

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Run every fuzz target, seeded with the real outputs in tests/samples and the rulesets.
+#
+#   bash fuzz/run.sh                 # 1,000,000 executions per target
+#   RUNS=100000 bash fuzz/run.sh     # fewer
+#   TARGETS="nvidia rocm" bash fuzz/run.sh
+#
+# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Crashes land in
+# fuzz/artifacts/<target>/; a summary line per target goes to fuzz/out/summary.txt.
+set -euo pipefail
+cd "$(dirname "$0")"
+RUNS="${RUNS:-1000000}"
+TARGETS="${TARGETS:-text nvidia rocm docker sysfs system snapshot ruleset}"
+mkdir -p out
+
+seed() { # target, files...
+  local dir="corpus/$1"; shift
+  mkdir -p "$dir"
+  for f in "$@"; do [ -f "$f" ] && cp "$f" "$dir/$(echo "$f" | tr '/' '_')"; done
+}
+S=../tests/samples
+seed text $S/os-release/* $S/proc-version/* $S/uname/* $S/wsl/*
+seed nvidia $S/nvidia-smi-q/* $S/nvidia-smi-csv/* $S/proc-driver-nvidia/* $S/errors/nvml*
+seed rocm $S/rocminfo/* $S/kfd-topology/* $S/errors/rocminfo*
+seed docker $S/docker/* $S/nvidia-ctk/*
+seed sysfs $S/sysfs-drm/*
+seed system $S/cpuinfo/* $S/nvcc/* $S/cuda-version-json/* $S/proc-version/*
+seed snapshot ../fixtures/*/snapshot.yaml
+seed ruleset ../rules/*.yaml ../tests/broken-rulesets/*.yaml
+
+: > out/summary.txt
+for t in $TARGETS; do
+  log="out/$t.log"
+  # -timeout: any single input slower than 10 s is a finding, not patience.
+  if cargo +nightly fuzz run -O "$t" -- -runs="$RUNS" -timeout=10 -rss_limit_mb=2048 >"$log" 2>&1; then
+    status=ok
+  else
+    status="FAILED (see fuzz/$log and fuzz/artifacts/$t/)"
+  fi
+  execs=$(grep -Eo '^Done [0-9]+ runs' "$log" | grep -Eo '[0-9]+' || echo "?")
+  echo "$t: $execs executions, $status" | tee -a out/summary.txt
+done
