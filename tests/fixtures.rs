@@ -438,6 +438,48 @@ fn no_gpu() {
     m.absent("rocm.version");
 }
 
+#[test]
+fn fedora44_wayland_610() {
+    let m = Machine::load("fedora44-wayland-610");
+    assert_eq!(m.str("os.id"), "fedora");
+    assert_eq!(m.str("os.version"), "44");
+    assert_eq!(m.str("os.kernel"), "7.1.8-200.fc44.x86_64");
+    // 610 header: the value of "KMD Version", not the deprecated line's text.
+    assert_eq!(m.str("nvidia.driver_version"), "610.57.04");
+    assert_eq!(m.str("nvidia.cuda_version"), "13.3");
+    assert_eq!(m.gpu_count(), 1);
+    let g = m.gpu();
+    assert_eq!(gstr(g, "name"), "NVIDIA GeForce RTX 2080 SUPER");
+    assert_eq!(gstr(g, "pci_address"), "0000:0c:00.0");
+    assert_eq!(gu64(g, "vram_total_mib"), 8192);
+    assert_eq!(gstr(g, "compute_capability"), "7.5");
+    assert_eq!(process(g, "gnome-shell")["used_mib"], 173);
+    assert_eq!(process(g, "Xwayland")["type"], "graphics");
+    assert_eq!(m.str("display.server"), "wayland");
+    assert_eq!(m.u64("display.vram_tax_mib"), 176);
+}
+
+#[test]
+fn h100_server() {
+    let m = Machine::load("h100-server");
+    assert_eq!(m.str("os.version"), "22.04");
+    assert_eq!(m.str("nvidia.driver_version"), "590.48.01");
+    assert_eq!(m.str("nvidia.cuda_version"), "13.1");
+    assert_eq!(m.gpu_count(), 1);
+    let g = m.gpu();
+    assert_eq!(gstr(g, "name"), "NVIDIA H100 80GB HBM3");
+    assert_eq!(gstr(g, "pci_id"), "10de:2330");
+    assert_eq!(gstr(g, "pci_address"), "0000:00:09.0");
+    assert_eq!(gu64(g, "vram_total_mib"), 81559);
+    assert_eq!(gstr(g, "compute_capability"), "9.0");
+    assert_eq!(gstr(g, "mig_mode"), "Disabled");
+    assert!(!gbool(g, "display_active"));
+    assert_eq!(g["processes"], Value::Array(vec![]));
+    assert_eq!(m.str("display.server"), "none");
+    assert_eq!(m.u64("display.vram_tax_mib"), 0);
+    assert_eq!(m.str("docker.error"), "not_installed");
+}
+
 // ---- broken snapshots: located errors, exit 2 ----
 
 fn replay_error(dir: &Path) -> String {
