@@ -370,18 +370,28 @@ fn rx7900xtx_rocm6() {
 #[test]
 fn rx6700xt_hsa_override() {
     let m = Machine::load("rx6700xt-hsa-override");
-    assert_eq!(m.str("rocm.version"), "6.1.2");
+    assert_eq!(m.str("os.version"), "20.04");
+    assert_eq!(m.str("os.kernel"), "5.4.0-77-generic");
     assert!(m.bool("rocm.kfd_accessible"));
     assert!(m.bool("rocm.render_accessible"));
     // Not set: this is the machine a rule should advise HSA_OVERRIDE_GFX_VERSION=10.3.0 for.
     m.absent("rocm.hsa_override_gfx_version");
-    assert_eq!(m.gpu_count(), 1);
-    let g = m.gpu();
-    assert_eq!(gstr(g, "vendor"), "amd");
-    assert_eq!(gstr(g, "pci_id"), "1002:73df");
-    assert_eq!(gstr(g, "pci_address"), "0000:07:00.0");
-    assert_eq!(gstr(g, "gfx_target"), "gfx1031");
-    assert_eq!(gu64(g, "vram_total_mib"), 12868124672 / (1024 * 1024));
+    m.absent("rocm.error");
+    // Two physical cards, each seen by sysfs, KFD and rocminfo, merged by PCI address.
+    assert_eq!(m.gpu_count(), 2);
+    let gpus = m.gpus();
+    assert_eq!(gpus.len(), 2, "{gpus:#?}");
+    for (g, addr) in gpus.iter().zip(["0000:0b:00.0", "0000:0e:00.0"]) {
+        assert_eq!(gstr(g, "vendor"), "amd");
+        assert_eq!(gstr(g, "pci_id"), "1002:73df");
+        assert_eq!(gstr(g, "pci_address"), addr);
+        assert_eq!(gstr(g, "gfx_target"), "gfx1031");
+        assert_eq!(gu64(g, "vram_total_mib"), 12272);
+    }
+    assert!(gbool(&gpus[0], "display_active"));
+    assert!(!gbool(&gpus[1], "display_active"));
+    assert!(m.str("cpu.model").contains("Ryzen 7 5800X"));
+    assert_eq!(m.u64("memory.total_mib"), 32857680 / 1024);
 }
 
 #[test]
