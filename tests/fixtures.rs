@@ -490,6 +490,27 @@ fn h100_server() {
     assert_eq!(m.str("docker.error"), "not_installed");
 }
 
+#[test]
+fn gtx1650_xorg_two_sessions() {
+    let m = Machine::load("gtx1650-xorg-two-sessions");
+    assert_eq!(m.str("os.version"), "18.04");
+    assert_eq!(m.str("nvidia.driver_version"), "450.51.05");
+    assert_eq!(m.str("nvidia.cuda_version"), "11.0");
+    assert_eq!(m.str("cuda.toolkit_version"), "11.0");
+    assert_eq!(m.gpu_count(), 1);
+    let g = m.gpu();
+    assert_eq!(gstr(g, "name"), "GeForce GTX 1650");
+    assert_eq!(gu64(g, "vram_total_mib"), 3910);
+    assert_eq!(gu64(g, "vram_used_mib"), 236);
+    assert_eq!(gstr(g, "compute_capability"), "7.5");
+    assert!(gbool(g, "display_active"));
+    // The ids were redacted by the author: unknown, not invented.
+    assert!(g.get("pci_address").is_none_or(Value::is_null), "{g}");
+    assert_eq!(g["processes"].as_array().map(Vec::len), Some(4));
+    assert_eq!(m.str("display.server"), "x11");
+    assert_eq!(m.u64("display.vram_tax_mib"), 14 + 49 + 100 + 69);
+}
+
 // ---- broken snapshots: located errors, exit 2 ----
 
 fn replay_error(dir: &Path) -> String {
