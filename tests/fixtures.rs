@@ -504,8 +504,9 @@ fn gtx1650_xorg_two_sessions() {
     assert_eq!(gu64(g, "vram_used_mib"), 236);
     assert_eq!(gstr(g, "compute_capability"), "7.5");
     assert!(gbool(g, "display_active"));
-    // The ids were redacted by the author: unknown, not invented.
-    assert!(g.get("pci_address").is_none_or(Value::is_null), "{g}");
+    // "GPU 00000000:01:00.0" survived the author's redaction; "Device Id : 0" did not.
+    assert_eq!(gstr(g, "pci_address"), "0000:01:00.0");
+    assert!(g.get("pci_id").is_none_or(Value::is_null), "{g}");
     assert_eq!(g["processes"].as_array().map(Vec::len), Some(4));
     assert_eq!(m.str("display.server"), "x11");
     assert_eq!(m.u64("display.vram_tax_mib"), 14 + 49 + 100 + 69);
