@@ -368,6 +368,16 @@ fn rx7900xtx_rocm6() {
     assert!(m.bool("cpu.avx2"));
     assert!(!m.bool("cpu.avx512"));
     assert_eq!(m.u64("memory.total_mib"), 131823100 / 1024);
+    assert_eq!(m.str("os.version"), "22.04");
+    assert_eq!(m.str("os.kernel"), "6.8.0-50-generic");
+    // PyTorch's ROCm build in a conda env.
+    assert_eq!(m.str("python.version"), "3.10.16");
+    assert_eq!(m.str("python.env"), "conda");
+    assert_eq!(m.str("torch.version"), "2.4.0+rocm6.3.1");
+    assert_eq!(m.str("torch.hip"), "6.3.42133-1b9c17779");
+    m.absent("torch.cuda");
+    assert!(m.bool("torch.gpu_available"));
+    assert!(m.array_has("torch.device_names", "Radeon RX 7900 XTX"));
 }
 
 #[test]
