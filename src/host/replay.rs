@@ -118,11 +118,20 @@ impl ReplayHost {
             }
         })?;
         if snap.format != snapshot::FORMAT {
-            return Err(err(format!(
-                "snapshot format {} is not supported (this aidoctor reads format {})",
-                snap.format,
-                snapshot::FORMAT
-            )));
+            // Point at the `format:` line (a top-level key, so at the start of a line).
+            let line = text
+                .lines()
+                .position(|l| l.starts_with("format:"))
+                .map(|i| i as u64 + 1);
+            return Err(SnapshotError {
+                line,
+                column: line.map(|_| 9),
+                ..err(format!(
+                    "snapshot format {} is not supported (this aidoctor reads format {})",
+                    snap.format,
+                    snapshot::FORMAT
+                ))
+            });
         }
         let mut commands = BTreeMap::new();
         for c in &snap.commands {
