@@ -13,6 +13,8 @@ pub static PROBE: Probe = Probe {
         "display.vram_tax_mib",
         "display.tax_processes",
         "display.tax_measured",
+        "display.error",
+        "display.error_message",
     ],
     slow: false,
     run,
@@ -171,7 +173,17 @@ pub fn derive(facts: &mut Facts) {
     if facts.get("wsl.version").is_some() {
         measured = false;
     }
-    facts.set("display.vram_tax_mib", total);
+    if measured || total > 0 {
+        // With some values missing, the sum is a lower bound (tax_measured says which).
+        facts.set("display.vram_tax_mib", total);
+    } else {
+        facts.set_error(
+            "display",
+            "not_measurable",
+            "the driver reports no per-process VRAM here (Windows WDDM / WSL2); \
+             Task Manager's \"Dedicated GPU memory\" column shows it on Windows",
+        );
+    }
     facts.set(
         "display.tax_processes",
         names.into_iter().collect::<Vec<_>>(),
@@ -270,7 +282,9 @@ mod tests {
         ];
         f.gpus.push(g);
         derive(&mut f);
-        assert_eq!(f.get_u64("display.vram_tax_mib"), Some(0));
+        // Not measurable is not zero: absent, with the reason.
+        assert_eq!(f.get_u64("display.vram_tax_mib"), None);
+        assert_eq!(f.get_str("display.error"), Some("not_measurable"));
         assert_eq!(
             f.get("display.tax_processes").unwrap(),
             &serde_json::json!(["dwm.exe", "explorer.exe"])

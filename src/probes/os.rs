@@ -20,6 +20,8 @@ pub static PROBE: Probe = Probe {
         "os.error",
         "memory.total_mib",
         "memory.available_mib",
+        "memory.error",
+        "memory.error_message",
         "swap.total_mib",
         "disk.free_gib",
     ],
@@ -81,6 +83,13 @@ fn linux(host: &dyn Host, f: &mut Facts) {
 
 fn windows(host: &dyn Host, ctx: &Ctx, f: &mut Facts) {
     f.set("os.id", "windows");
+    // The only quick sources (wmic, PowerShell CIM) are deprecated or take a second to
+    // start; rather than slow every run, say plainly that it was not read.
+    f.set_error(
+        "memory",
+        "not_probed",
+        "aidoctor does not read memory size on native Windows; see Task Manager > Performance > Memory",
+    );
     let out = host.run(&["cmd", "/c", "ver"], ctx.timeout);
     if let Some(v) = crate::text::find_version(&out.stdout_text()) {
         // "Microsoft Windows [Version 10.0.22631.4460]": build >= 22000 is Windows 11.
