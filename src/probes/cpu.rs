@@ -76,6 +76,8 @@ pub fn parse_cpuinfo(text: &str) -> CpuInfo {
     let mut flags: Option<String> = None;
     let mut cores: BTreeSet<(String, String)> = BTreeSet::new();
     let mut physical = String::new();
+    // `cpu cores` = cores in this package; a paste trimmed to one block still says it.
+    let mut package_cores: std::collections::BTreeMap<String, u64> = Default::default();
     for line in text.lines() {
         let Some((k, v)) = line.split_once(':') else {
             continue;
@@ -102,6 +104,11 @@ pub fn parse_cpuinfo(text: &str) -> CpuInfo {
             "core id" => {
                 cores.insert((physical.clone(), v.to_string()));
             }
+            "cpu cores" => {
+                if let Ok(n) = v.parse::<u64>() {
+                    package_cores.insert(physical.clone(), n);
+                }
+            }
             _ => {}
         }
     }
@@ -111,10 +118,11 @@ pub fn parse_cpuinfo(text: &str) -> CpuInfo {
         .or(hardware);
     let threads = (threads > 0).then_some(threads);
     // Without topology lines (ARM, some VMs) every logical CPU is a core.
-    let cores = if cores.is_empty() {
+    let declared: u64 = package_cores.values().sum();
+    let cores = if cores.is_empty() && declared == 0 {
         threads
     } else {
-        Some(cores.len() as u64)
+        Some((cores.len() as u64).max(declared))
     };
     let has = |flag: &str| {
         flags
@@ -270,5 +278,13 @@ mod tests {
         fn never_panics(s in "\\PC*") {
             let _ = parse_cpuinfo(&s);
         }
+    }
+
+    #[test]
+    fn a_paste_trimmed_to_one_block_keeps_the_core_count() {
+        let one = "processor\t: 0\nmodel name\t: AMD Ryzen 9 5900X 12-Core Processor\nphysical id\t: 0\nsiblings\t: 24\ncore id\t\t: 0\ncpu cores\t: 12\nflags\t\t: avx2\n";
+        let c = parse_cpuinfo(one);
+        assert_eq!(c.cores, Some(12));
+        assert_eq!(c.threads, Some(1));
     }
 }
