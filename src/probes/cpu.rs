@@ -78,6 +78,8 @@ pub fn parse_cpuinfo(text: &str) -> CpuInfo {
     let mut physical = String::new();
     // `cpu cores` = cores in this package; a paste trimmed to one block still says it.
     let mut package_cores: std::collections::BTreeMap<String, u64> = Default::default();
+    // `siblings` = logical CPUs in this package.
+    let mut package_threads: std::collections::BTreeMap<String, u64> = Default::default();
     for line in text.lines() {
         let Some((k, v)) = line.split_once(':') else {
             continue;
@@ -104,6 +106,11 @@ pub fn parse_cpuinfo(text: &str) -> CpuInfo {
             "core id" => {
                 cores.insert((physical.clone(), v.to_string()));
             }
+            "siblings" => {
+                if let Ok(n) = v.parse::<u64>() {
+                    package_threads.insert(physical.clone(), n);
+                }
+            }
             "cpu cores" => {
                 if let Ok(n) = v.parse::<u64>() {
                     package_cores.insert(physical.clone(), n);
@@ -116,6 +123,7 @@ pub fn parse_cpuinfo(text: &str) -> CpuInfo {
         .or(board_model)
         .or_else(|| arm_core_name(implementer.as_deref(), part.as_deref()))
         .or(hardware);
+    let threads = threads.max(package_threads.values().sum());
     let threads = (threads > 0).then_some(threads);
     // Without topology lines (ARM, some VMs) every logical CPU is a core.
     let declared: u64 = package_cores.values().sum();
@@ -227,7 +235,7 @@ mod tests {
         let t = "processor\t: 0\nCPU implementer\t: 0x41\nCPU part\t: 0xd0b\n\nHardware\t: BCM2835\nRevision\t: c04170\nModel\t\t: Raspberry Pi 5 Model B Rev 1.0\n";
         let c = parse_cpuinfo(t);
         assert_eq!(c.model.as_deref(), Some("Raspberry Pi 5 Model B Rev 1.0"));
-        assert_eq!(c.threads, Some(1));
+        assert_eq!(c.threads, Some(24));
     }
 
     #[test]
@@ -285,6 +293,6 @@ mod tests {
         let one = "processor\t: 0\nmodel name\t: AMD Ryzen 9 5900X 12-Core Processor\nphysical id\t: 0\nsiblings\t: 24\ncore id\t\t: 0\ncpu cores\t: 12\nflags\t\t: avx2\n";
         let c = parse_cpuinfo(one);
         assert_eq!(c.cores, Some(12));
-        assert_eq!(c.threads, Some(1));
+        assert_eq!(c.threads, Some(24));
     }
 }
