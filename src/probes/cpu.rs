@@ -235,14 +235,15 @@ mod tests {
         let t = "processor\t: 0\nCPU implementer\t: 0x41\nCPU part\t: 0xd0b\n\nHardware\t: BCM2835\nRevision\t: c04170\nModel\t\t: Raspberry Pi 5 Model B Rev 1.0\n";
         let c = parse_cpuinfo(t);
         assert_eq!(c.model.as_deref(), Some("Raspberry Pi 5 Model B Rev 1.0"));
-        assert_eq!(c.threads, Some(24));
+        assert_eq!(c.threads, Some(1));
     }
 
     #[test]
     fn probe_linux_and_windows() {
         let h = FakeHost::new().file("/proc/cpuinfo", x86_block(0, 0, 0, "sse2 avx"));
         let f = run(&h, &Ctx::default());
-        assert_eq!(f.get_u64("cpu.threads"), Some(1));
+        // One block whose package says `siblings: 4`.
+        assert_eq!(f.get_u64("cpu.threads"), Some(4));
         assert_eq!(f.get_bool("cpu.avx2"), Some(false));
         let f = run(&FakeHost::new(), &Ctx::default());
         assert_eq!(f.get_str("cpu.error"), Some("not_found"));
