@@ -16,7 +16,9 @@ mkdir -p out
 seed() { # target, files...
   local dir="corpus/$1"; shift
   mkdir -p "$dir"
-  for f in "$@"; do [ -f "$f" ] && cp "$f" "$dir/$(echo "$f" | tr '/' '_')"; done
+  for f in "$@"; do
+    if [ -f "$f" ]; then cp "$f" "$dir/$(echo "$f" | tr '/' '_')"; fi
+  done
 }
 S=../tests/samples
 seed text $S/os-release/* $S/proc-version/* $S/uname/* $S/wsl/*
