@@ -11,6 +11,7 @@ pub mod remote;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod text;
 pub mod yaml;
 

@@ -190,15 +190,45 @@ impl Report {
 
     /// The stable JSON document (`schema/report.schema.json`).
     pub fn to_json(&self) -> Value {
-        let c = self.counts();
-        serde_json::json!({
-            "schema_version": 1,
-            "aidoctor_version": env!("CARGO_PKG_VERSION"),
-            "platform": platform_key(&self.facts),
-            "redacted": self.redacted,
-            "summary": c,
-            "facts": self.facts.to_json(),
-            "rulesets": self.rulesets,
-        })
+        let doc = ReportDocument {
+            schema_version: 1,
+            aidoctor_version: env!("CARGO_PKG_VERSION").to_string(),
+            platform: platform_key(&self.facts).to_string(),
+            redacted: self.redacted,
+            summary: self.counts(),
+            facts: self.facts.to_json(),
+            rulesets: self.rulesets.clone(),
+        };
+        serde_json::to_value(doc).unwrap_or(Value::Null)
     }
+}
+
+/// `aidoctor check --format json`; its JSON Schema is `schema/report.schema.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "aidoctor report")]
+pub struct ReportDocument {
+    /// Changes only when a field changes meaning or disappears.
+    pub schema_version: u32,
+    pub aidoctor_version: String,
+    /// How fixes were chosen: linux, wsl2, windows or macos.
+    pub platform: String,
+    /// Whether identifying details were scrubbed.
+    pub redacted: bool,
+    /// Rule outcomes over all rulesets.
+    pub summary: Counts,
+    /// The facts, dotted names as nested objects (`nvidia.driver_version` is
+    /// `facts.nvidia.driver_version`), plus `gpus`.
+    #[schemars(with = "FactsDocument")]
+    pub facts: Value,
+    pub rulesets: Vec<RulesetReport>,
+}
+
+/// The facts object of [`ReportDocument`] (schema only).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct FactsDocument {
+    gpus: Vec<crate::facts::Gpu>,
+    /// Areas (`os`, `nvidia`, ...) of facts.
+    #[serde(flatten)]
+    areas: std::collections::BTreeMap<String, Value>,
 }

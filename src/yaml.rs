@@ -23,11 +23,20 @@ pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_s
     serde_saphyr::from_str_with_options(text, options())
 }
 
-/// The error's message, on one line, without a location suffix.
+/// The error's message, on one line, without a location (callers print it as file:line:col).
 pub fn message(e: &serde_saphyr::Error) -> String {
     let s = e.to_string();
-    let first = s.lines().next().unwrap_or("").trim();
-    // serde-saphyr appends " at line L, column C"; we print locations ourselves.
+    let mut first = s.lines().next().unwrap_or("").trim();
+    // serde-saphyr writes "error: line L column C: MESSAGE" or "MESSAGE at line L, column C".
+    first = first.strip_prefix("error:").unwrap_or(first).trim_start();
+    if let Some(rest) = first.strip_prefix("line ")
+        && let Some((loc, msg)) = rest.split_once(": ")
+        && loc
+            .split(" column ")
+            .all(|n| n.trim().parse::<u64>().is_ok())
+    {
+        first = msg;
+    }
     match first.rfind(" at line ") {
         Some(i) => first[..i].to_string(),
         None => first.to_string(),

@@ -1,8 +1,54 @@
-//! TODO: `aidoctor check`.
+//! `aidoctor check`: resolve the rulesets (errors exit 2 before probing), probe, evaluate,
+//! render.
 
-use super::AppError;
-use crate::report::Exit;
+use super::{AppError, gather, out_err, targets};
+use crate::cli::{CheckArgs, CheckFormat, ProbeArgs};
+use crate::render::style::Styler;
+use crate::render::text::TextOptions;
+use crate::report::{Exit, Report};
+use crate::rules::evaluate;
+use std::io::Write;
 
-pub fn run(_p: &crate::cli::ProbeArgs, _a: &crate::cli::CheckArgs) -> Result<Exit, AppError> {
-    Err(AppError::Usage("not implemented yet".into()))
+pub fn run(p: &ProbeArgs, a: &CheckArgs) -> Result<Exit, AppError> {
+    let targets = targets::resolve(&a.targets, a.project.as_deref())?;
+    let g = gather(p)?;
+    let report = Report {
+        rulesets: targets
+            .iter()
+            .map(|t| evaluate(&t.ruleset, &g.facts, &t.origin))
+            .collect(),
+        facts: g.facts,
+        redacted: false,
+    };
+    let (mut w, styler): (Box<dyn Write>, Styler) = match &a.output {
+        Some(path) => (
+            Box::new(
+                std::fs::File::create(path)
+                    .map_err(|e| AppError::Io(format!("cannot write {}", path.display()), e))?,
+            ),
+            Styler::plain(),
+        ),
+        None => (
+            Box::new(std::io::stdout().lock()),
+            Styler::for_stdout(p.color),
+        ),
+    };
+    render(&report, a, &styler, &mut w).map_err(out_err)?;
+    w.flush().map_err(out_err)?;
+    Ok(report.exit(a.strict))
+}
+
+pub fn render(
+    report: &Report,
+    a: &CheckArgs,
+    s: &Styler,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    use crate::render::{json, junit, markdown, text};
+    match a.format {
+        CheckFormat::Text => text::render(report, TextOptions { quiet: a.quiet }, s, w),
+        CheckFormat::Markdown => markdown::render_check(report, a.quiet, w),
+        CheckFormat::Json => json::render(report, w),
+        CheckFormat::Junit => junit::render(report, a.strict, w),
+    }
 }

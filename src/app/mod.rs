@@ -5,6 +5,7 @@ mod facts;
 mod report;
 mod rules;
 mod summary;
+mod targets;
 
 use crate::cli::{Cli, Command, ProbeArgs};
 use crate::host::Host;

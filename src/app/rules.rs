@@ -1,8 +1,143 @@
-//! TODO: `aidoctor rules`.
+//! `aidoctor rules list | lint FILE... | show ID`.
 
-use super::AppError;
+use super::{AppError, out_err};
+use crate::cli::{ProbeArgs, RulesCommand};
+use crate::render::style::Styler;
 use crate::report::Exit;
+use crate::rules::types::{Rule, Ruleset};
+use crate::rules::{builtin, load_str};
+use std::io::Write;
 
-pub fn run(_p: &crate::cli::ProbeArgs, _a: &crate::cli::RulesCommand) -> Result<Exit, AppError> {
-    Err(AppError::Usage("not implemented yet".into()))
+pub fn run(p: &ProbeArgs, cmd: &RulesCommand) -> Result<Exit, AppError> {
+    let s = Styler::for_stdout(p.color);
+    let mut w = std::io::stdout().lock();
+    match cmd {
+        RulesCommand::List => {
+            let all = builtin();
+            let width = all.iter().map(|r| r.id.value.len()).max().unwrap_or(0);
+            for rs in &all {
+                writeln!(
+                    w,
+                    "{:<width$}  {}  {}",
+                    rs.id.value,
+                    s.dim(&format!(
+                        "checked {}, {:>3} rules",
+                        rs.checked.value,
+                        rs.rules.len()
+                    )),
+                    rs.title
+                )
+                .map_err(out_err)?;
+            }
+            Ok(Exit::Ok)
+        }
+        RulesCommand::Lint { files } => {
+            let mut bad = false;
+            for f in files {
+                let name = f.display().to_string();
+                let result = std::fs::read_to_string(f)
+                    .map_err(|e| vec![format!("{name}: cannot read: {e}")])
+                    .and_then(|t| {
+                        load_str(&t, &name).map_err(|es| es.iter().map(|e| e.to_string()).collect())
+                    });
+                match result {
+                    Ok(rs) => writeln!(w, "{name}: ok ({} rules)", rs.rules.len()),
+                    Err(errors) => {
+                        bad = true;
+                        errors.iter().try_for_each(|e| writeln!(w, "{e}"))
+                    }
+                }
+                .map_err(out_err)?;
+            }
+            Ok(if bad { Exit::Usage } else { Exit::Ok })
+        }
+        RulesCommand::Show { id } => {
+            let all = builtin();
+            if let Some(rs) = all.iter().find(|r| r.id.value == *id) {
+                show_ruleset(rs, &s, &mut w).map_err(out_err)?;
+                return Ok(Exit::Ok);
+            }
+            let rule = all
+                .iter()
+                .flat_map(|rs| rs.rules.iter())
+                .find(|r| r.id.value == *id);
+            match rule {
+                Some(r) => show_rule(r, &s, &mut w).map_err(out_err)?,
+                None => {
+                    return Err(AppError::Usage(format!(
+                        "no built-in ruleset or rule `{id}` (see `aidoctor rules list`)"
+                    )));
+                }
+            }
+            Ok(Exit::Ok)
+        }
+    }
+}
+
+fn show_ruleset(rs: &Ruleset, s: &Styler, w: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(w, "{} ({})", s.bold(&rs.title), rs.id.value)?;
+    if !rs.description.is_empty() {
+        writeln!(w, "{}", rs.description.trim())?;
+    }
+    if let Some(h) = &rs.homepage {
+        writeln!(w, "Homepage: {h}")?;
+    }
+    writeln!(w, "Facts last checked: {}\n", rs.checked.value)?;
+    for r in &rs.rules {
+        writeln!(
+            w,
+            "  {:<5} {}  {}",
+            format!("{:?}", r.severity).to_lowercase(),
+            r.id.value,
+            s.dim(&r.title.value)
+        )?;
+    }
+    writeln!(w, "\n`aidoctor rules show RULE-ID` explains a rule.")
+}
+
+/// One rule: the text its docs are made of.
+pub fn show_rule(r: &Rule, s: &Styler, w: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(w, "{} ({})", s.bold(&r.title.value), r.id.value)?;
+    writeln!(
+        w,
+        "Severity: {}",
+        format!("{:?}", r.severity).to_lowercase()
+    )?;
+    if let Some(c) = &r.when {
+        writeln!(w, "Applies when: {c}")?;
+    }
+    writeln!(w, "Requires: {}", r.require)?;
+    writeln!(w, "\nWhy: {}", r.why.value.trim())?;
+    writeln!(w, "\nFix:")?;
+    for (k, t) in r.fix.value.texts() {
+        if k == "*" {
+            writeln!(w, "  {}", t.trim())?;
+        } else {
+            writeln!(w, "  {k}: {}", t.trim())?;
+        }
+    }
+    writeln!(w, "\nSource: {}", r.source.value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_rule_prints_why_fix_and_source() {
+        let rs = load_str(
+            "id: t\ntitle: T\nchecked: 2026-01-01\nrules:\n  - id: t/a\n    title: A\n    severity: warn\n    when: {any_gpu: {fact: vendor, equals: nvidia}}\n    require: {all: [{fact: nvidia.cuda_version, version: \">=12.4\"}, {not: {fact: nvidia.error, exists: true}}]}\n    fix: {linux: Update., default: Reinstall.}\n    why: Because.\n    source: https://example.com\n",
+            "t.yaml",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        show_rule(&rs.rules[0], &Styler::plain(), &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "A (t/a)\nSeverity: warn\nApplies when: any_gpu(vendor = nvidia)\n\
+             Requires: all(nvidia.cuda_version version >=12.4, not(nvidia.error is known))\n\n\
+             Why: Because.\n\nFix:\n  linux: Update.\n  default: Reinstall.\n\n\
+             Source: https://example.com\n"
+        );
+    }
 }

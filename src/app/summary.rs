@@ -1,8 +1,247 @@
-//! TODO: `aidoctor summary`.
+//! `aidoctor` with no command: the machine in one line per area, one line per built-in
+//! ruleset, then the top fixes. Exits as `aidoctor check host` does.
 
-use super::AppError;
-use crate::report::Exit;
+use super::{AppError, gather, out_err};
+use crate::cli::ProbeArgs;
+use crate::facts::Facts;
+use crate::render::facts_text::value_text;
+use crate::render::style::Styler;
+use crate::render::text::{counts_line, styled_mark};
+use crate::report::{Exit, Outcome, Report, RulesetReport};
+use crate::rules::{builtin, evaluate};
+use std::io::Write;
 
-pub fn run(_p: &crate::cli::ProbeArgs) -> Result<Exit, AppError> {
-    Err(AppError::Usage("not implemented yet".into()))
+/// How many fixes the summary lists.
+const TOP_FIXES: usize = 5;
+
+pub fn run(p: &ProbeArgs) -> Result<Exit, AppError> {
+    let g = gather(p)?;
+    let reports: Vec<RulesetReport> = builtin()
+        .iter()
+        .map(|rs| evaluate(rs, &g.facts, "builtin"))
+        .collect();
+    let s = Styler::for_stdout(p.color);
+    let mut w = std::io::stdout().lock();
+    render(&g.facts, &reports, &s, &mut w).map_err(out_err)?;
+    let host = Report {
+        facts: g.facts,
+        rulesets: reports.into_iter().filter(|r| r.id == "host").collect(),
+        redacted: false,
+    };
+    Ok(host.exit(false))
+}
+
+/// One line per area of the machine: (label, text).
+pub fn system_lines(f: &Facts) -> Vec<(&'static str, String)> {
+    let get = |n: &str| f.get(n).map(value_text);
+    let mut lines = Vec::new();
+    let os = get("os.pretty_name")
+        .or_else(|| {
+            let parts: Vec<String> = ["os.id", "os.version"]
+                .iter()
+                .filter_map(|n| get(n))
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(" "))
+        })
+        .or_else(|| get("os.family"))
+        .unwrap_or_else(|| "unknown".into());
+    let mut os_line = os;
+    if let Some(k) = get("os.kernel") {
+        os_line.push_str(&format!(", kernel {k}"));
+    }
+    if let Some(v) = get("wsl.version") {
+        os_line.push_str(&format!(", WSL{v}"));
+        if let Some(d) = get("wsl.distro") {
+            os_line.push_str(&format!(" ({d})"));
+        }
+    }
+    if let Some(t) = get("memory.total_mib") {
+        os_line.push_str(&format!(", RAM {t} MiB"));
+        if let Some(a) = get("memory.available_mib") {
+            os_line.push_str(&format!(" ({a} MiB free)"));
+        }
+    }
+    if let Some(d) = get("disk.free_gib") {
+        os_line.push_str(&format!(", disk {d} GiB free"));
+    }
+    lines.push(("System", os_line));
+    let gpus = if f.gpus.is_empty() {
+        "no GPU found".to_string()
+    } else {
+        f.gpus
+            .iter()
+            .map(|g| {
+                let name = g
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("{} GPU", g.vendor.as_str()));
+                match g.vram_total_mib {
+                    Some(v) => format!("{name} ({v} MiB)"),
+                    None => name,
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    lines.push(("GPUs", gpus));
+    let area = |name: &str, ok: Option<String>| -> Option<String> {
+        ok.or_else(|| {
+            f.error_for(&format!("{name}.x")).map(|(c, m)| match m {
+                Some(m) => format!("{c}: {m}"),
+                None => c,
+            })
+        })
+    };
+    let nvidia = get("nvidia.driver_version").map(|d| match get("nvidia.cuda_version") {
+        Some(c) => format!("driver {d}, CUDA {c}"),
+        None => format!("driver {d}"),
+    });
+    if let Some(n) = area("nvidia", nvidia).filter(|n| !n.starts_with("not_installed")) {
+        lines.push(("NVIDIA", n));
+    }
+    if let Some(r) = area("rocm", get("rocm.version")).filter(|r| !r.starts_with("not_installed")) {
+        lines.push(("ROCm", r));
+    }
+    let docker = get("docker.server_version")
+        .or_else(|| get("docker.client_version"))
+        .map(|v| {
+            let gpu = match f.get_bool("docker.gpu_runtime") {
+                Some(true) => ", GPU runtime",
+                Some(false) => ", no GPU runtime",
+                None => "",
+            };
+            format!("{v}{gpu}")
+        });
+    if let Some(d) = area("docker", docker) {
+        lines.push(("Docker", d));
+    }
+    let python = get("python.version").map(|v| {
+        let env = get("python.env")
+            .map(|e| format!(" ({e})"))
+            .unwrap_or_default();
+        let torch = match (get("torch.version"), get("torch.cuda"), get("torch.hip")) {
+            (Some(t), Some(c), _) => format!(", PyTorch {t} (CUDA {c})"),
+            (Some(t), None, Some(h)) => format!(", PyTorch {t} (ROCm {h})"),
+            (Some(t), None, None) => format!(", PyTorch {t} (CPU)"),
+            (None, ..) => ", no PyTorch".into(),
+        };
+        format!("{v}{env}{torch}")
+    });
+    if let Some(py) = area("python", python) {
+        lines.push(("Python", py));
+    }
+    lines
+}
+
+pub fn render(
+    facts: &Facts,
+    reports: &[RulesetReport],
+    s: &Styler,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let lines = system_lines(facts);
+    for (label, text) in &lines {
+        writeln!(w, "{} {text}", s.bold(&format!("{label:<7}")))?;
+    }
+    writeln!(w)?;
+    let width = reports.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for rs in reports {
+        let c = rs.counts();
+        let (mark, text) = if c.not_applicable() {
+            (s.dim("-"), "not applicable".to_string())
+        } else if c.fail > 0 {
+            (styled_mark(Outcome::Fail, s), counts_line(rs))
+        } else if c.warnings() > 0 {
+            (styled_mark(Outcome::Warn, s), counts_line(rs))
+        } else {
+            (styled_mark(Outcome::Pass, s), "ready".to_string())
+        };
+        writeln!(w, "{mark} {:<width$}  {text}", rs.id)?;
+    }
+    let mut problems: Vec<_> = reports
+        .iter()
+        .flat_map(|rs| rs.results.iter())
+        .filter(|r| r.outcome.is_problem() && r.fix.is_some())
+        .collect();
+    problems.sort_by_key(|r| r.outcome.rank());
+    let mut seen: Vec<&str> = Vec::new();
+    let mut shown = 0;
+    for r in problems {
+        let fix = r.fix.as_deref().unwrap_or("");
+        if seen.contains(&fix) {
+            continue;
+        }
+        if shown == 0 {
+            writeln!(w, "\n{}", s.bold("Top fixes"))?;
+        }
+        seen.push(fix);
+        shown += 1;
+        writeln!(w, "{} {} ({})", styled_mark(r.outcome, s), r.title, r.id)?;
+        writeln!(w, "    {}", fix.trim().replace('\n', "\n    "))?;
+        if shown == TOP_FIXES {
+            break;
+        }
+    }
+    if !reports.is_empty() {
+        writeln!(
+            w,
+            "\nDetails: aidoctor check RULESET (e.g. aidoctor check {})",
+            reports[0].id
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::RuleResult;
+
+    #[test]
+    fn areas_rulesets_and_top_fixes() {
+        let mut report = crate::render::sample::report();
+        report.facts.set("os.pretty_name", "Ubuntu 24.04.1 LTS");
+        report.facts.set("nvidia.cuda_version", "12.2");
+        report.facts.set("python.version", "3.12.3");
+        report.facts.set("torch.version", "2.5.1+cu124");
+        report.facts.set("torch.cuda", "12.4");
+        report.facts.set_error(
+            "docker",
+            "permission_denied",
+            "permission denied on /var/run/docker.sock",
+        );
+        let mut na = report.rulesets[0].clone();
+        na.id = "skipped".into();
+        na.results
+            .retain(|r: &RuleResult| r.outcome == Outcome::Skip);
+        let mut ok = report.rulesets[0].clone();
+        ok.id = "fine".into();
+        ok.results.retain(|r| r.outcome == Outcome::Pass);
+        report.rulesets.push(na);
+        report.rulesets.push(ok);
+        let mut out = Vec::new();
+        render(&report.facts, &report.rulesets, &Styler::plain(), &mut out).unwrap();
+        let t = String::from_utf8(out).unwrap();
+        let want_start = "\
+System  Ubuntu 24.04.1 LTS, RAM 32000 MiB
+GPUs    nvidia GPU
+NVIDIA  driver 535.104.05, CUDA 12.2
+Docker  permission_denied: permission denied on /var/run/docker.sock
+Python  3.12.3, PyTorch 2.5.1+cu124 (CUDA 12.4)
+
+✘ demo     1 failure, 1 warning, 1 unknown, 1 note, 1 passed, 1 skipped
+- skipped  not applicable
+✔ fine     ready
+
+Top fixes
+✘ Driver >= 550 (demo/fail)
+    sudo apt install nvidia-driver-550
+    sudo reboot
+! RAM 32000 MiB (demo/warn)
+    Add RAM | or swap
+? ROCm 6.3 (demo/unknown)
+    Install ROCm <6.3>
+";
+        assert!(t.starts_with(want_start), "{t}");
+    }
 }

@@ -7,3 +7,6 @@ pub mod junit;
 pub mod markdown;
 pub mod style;
 pub mod text;
+
+#[cfg(test)]
+pub(crate) mod sample;
