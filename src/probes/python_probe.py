@@ -1,0 +1,52 @@
+# aidoctor's Python/PyTorch probe: prints exactly one JSON object on stdout.
+# Anything else (import warnings, CUDA init chatter) goes to stderr, so the caller can
+# always parse stdout. Kept compatible with old Python 3 (no f-strings).
+import json
+import os
+import sys
+
+_real_stdout = sys.stdout
+sys.stdout = sys.stderr
+result = {}
+try:
+    result["python_version"] = "%d.%d.%d" % tuple(sys.version_info[:3])
+    result["executable"] = sys.executable
+    base = getattr(sys, "base_prefix", getattr(sys, "real_prefix", sys.prefix))
+    if sys.prefix != base or hasattr(sys, "real_prefix"):
+        result["env"] = "venv"
+    elif os.path.isdir(os.path.join(sys.prefix, "conda-meta")) or os.environ.get("CONDA_PREFIX"):
+        result["env"] = "conda"
+    else:
+        result["env"] = "system"
+    try:
+        import warnings
+        warnings.simplefilter("ignore")
+        import torch
+    except ImportError as e:
+        if getattr(e, "name", None) == "torch":
+            result["torch_error"] = "not_installed"
+        else:
+            result["torch_error"] = "import_failed"
+        result["torch_error_message"] = "%s: %s" % (type(e).__name__, e)
+    except BaseException as e:
+        result["torch_error"] = "import_failed"
+        result["torch_error_message"] = "%s: %s" % (type(e).__name__, e)
+    else:
+        result["torch_version"] = str(getattr(torch, "__version__", ""))
+        tv = getattr(torch, "version", None)
+        result["torch_cuda"] = getattr(tv, "cuda", None)
+        result["torch_hip"] = getattr(tv, "hip", None)
+        try:
+            result["gpu_available"] = bool(torch.cuda.is_available())
+            names = []
+            if result["gpu_available"]:
+                for i in range(torch.cuda.device_count()):
+                    names.append(torch.cuda.get_device_name(i))
+            result["device_names"] = names
+        except BaseException as e:
+            result["torch_error"] = "cuda_failed"
+            result["torch_error_message"] = "%s: %s" % (type(e).__name__, e)
+except BaseException as e:
+    result["probe_error"] = "%s: %s" % (type(e).__name__, e)
+_real_stdout.write(json.dumps(result) + "\n")
+_real_stdout.flush()
