@@ -109,9 +109,11 @@ static HOST_FIELD: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?im)((?:^[ \t]*(?:static |transient |pretty )?|["'])(?:host ?name|computer ?name|node ?name|nodename|host_name|fqdn)["']?[ \t]*[:=][ \t]*["']?)([^"'\s,}]+)"#,
     )
 });
-/// docker info's top-level `"Name"` (the daemon's host name) and `"ID"`.
+/// docker info's `"Name"` (the daemon's host name) and swarm node fields. (Its `"ID"` is a
+/// UUID or, before Docker 23, twelve colon-separated groups: see [`DOCKER_ID`].)
 static DOCKER_INFO_FIELD: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"("(?:Name|ID|NodeID|NodeAddr)"\s*:\s*")([^"]+)""#));
+    LazyLock::new(|| re(r#"("(?:Name|NodeID|NodeAddr)"\s*:\s*")([^"]+)""#));
+static DOCKER_ID: LazyLock<Regex> = LazyLock::new(|| re(r"\b[A-Z0-9]{4}(?::[A-Z0-9]{4}){11}\b"));
 static MAC: LazyLock<Regex> = LazyLock::new(|| re(r"(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}"));
 static IPV4: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})"));
 /// The words just before a dotted quad that make it a version.
@@ -159,6 +161,18 @@ impl Redactor {
             .env("USER")
             .or_else(|| host.env("USERNAME"))
             .or_else(|| host.env("LOGNAME"))
+            // A replayed snapshot records no USER, but its paths name the user, and the
+            // user's own group (user.groups) would otherwise carry the name into the report.
+            .or_else(|| {
+                [
+                    host.cwd(),
+                    host.env("VIRTUAL_ENV"),
+                    host.env("CONDA_PREFIX"),
+                ]
+                .into_iter()
+                .flatten()
+                .find_map(|p| user_in_path(&p))
+            })
             // Two-letter names and "root" would damage ordinary words and paths.
             .filter(|s| s.len() >= 3 && s != "root");
         let home = host
@@ -213,16 +227,21 @@ impl Redactor {
         }
     }
 
-    /// A report with every fact, message and origin redacted, marked as redacted.
-    pub fn report(&self, r: &Report) -> Report {
-        let facts_json = r.facts.to_json();
-        let mut facts = crate::facts::Facts::from_json(&self.json(&facts_json));
+    /// Facts with every string redacted.
+    pub fn facts(&self, f: &crate::facts::Facts) -> crate::facts::Facts {
+        let mut facts = crate::facts::Facts::from_json(&self.json(&f.to_json()));
         // Process names can carry paths (/home/bob/venv/bin/python).
         for g in &mut facts.gpus {
             for p in &mut g.processes {
                 p.name = self.text(&p.name);
             }
         }
+        facts
+    }
+
+    /// A report with every fact, message and origin redacted, marked as redacted.
+    pub fn report(&self, r: &Report) -> Report {
+        let facts = self.facts(&r.facts);
         let rulesets = r
             .rulesets
             .iter()
@@ -308,6 +327,7 @@ impl Redactor {
                 .replace_all(&out, "$1[redacted]\"")
                 .into_owned();
         }
+        out = DOCKER_ID.replace_all(&out, "[uuid]").into_owned();
         out = GPU_UUID.replace_all(&out, "$1-[uuid]").into_owned();
         out = UUID.replace_all(&out, "[uuid]").into_owned();
         out = SERIAL
@@ -328,6 +348,17 @@ impl Redactor {
         out = redact_ipv4(&out, version_field);
         redact_ipv6(&out)
     }
+}
+
+/// The user name in a home path (`/home/bob/x` → `bob`).
+fn user_in_path(p: &str) -> Option<String> {
+    let name = UNIX_HOME
+        .captures(p)
+        .and_then(|c| c.get(3))
+        .or_else(|| WIN_HOME.captures(p).and_then(|c| c.get(2)))
+        .or_else(|| WSL_HOME.captures(p).and_then(|c| c.get(2)))?
+        .as_str();
+    (!is_shared_home(name)).then(|| name.to_string())
 }
 
 fn is_shared_home(name: &str) -> bool {
@@ -616,10 +647,10 @@ mod tests {
             t,
             "Hostname: [host]\n\"hostname\": \"[host]\"\nStatic hostname: [host]"
         );
-        let info = r#"{"ID":"7TRN:IPZB","ServerVersion":"24.0.5","Name":"ws-042","Swarm":{"NodeAddr":""}}"#;
+        let info = r#"{"ID":"7TRN:IPZB:QYBB:VPBQ:UWS3:V7AV:WGSI:AJSV:Y4ZP:S4TF:XHKC:DPBX","ServerVersion":"24.0.5","Name":"ws-042","RuncCommit":{"ID":"v1.0.2-0-g52b36a2"}}"#;
         assert_eq!(
             r().text(info),
-            r#"{"ID":"[redacted]","ServerVersion":"24.0.5","Name":"[redacted]","Swarm":{"NodeAddr":""}}"#
+            r#"{"ID":"[uuid]","ServerVersion":"24.0.5","Name":"[redacted]","RuncCommit":{"ID":"v1.0.2-0-g52b36a2"}}"#
         );
         // docker version's component names are not host names.
         let ver = r#"{"Server":{"Components":[{"Name":"Engine","Version":"24.0.5"}]}}"#;

@@ -84,7 +84,9 @@ fn allowed(url: &reqwest::Url) -> Result<(), String> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(url) => Ok(()),
-        "http" => Err("plain http is refused (use https://); only loopback addresses may use http".into()),
+        "http" => {
+            Err("plain http is refused (use https://); only loopback addresses may use http".into())
+        }
         other => Err(format!("scheme `{other}` is not supported (use https://)")),
     }
 }
@@ -95,8 +97,7 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     };
     let h = h.trim_start_matches('[').trim_end_matches(']');
     h.eq_ignore_ascii_case("localhost")
-        || h.parse::<std::net::IpAddr>()
-            .is_ok_and(|a| a.is_loopback())
+        || h.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback())
 }
 
 fn timeout() -> Duration {

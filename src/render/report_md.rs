@@ -31,20 +31,47 @@ const ROWS: &[(&str, &[&str])] = &[
     ("Kernel", &["os.kernel"]),
     ("WSL", &["wsl.version", "wsl.distro"]),
     ("Container", &["container.kind"]),
-    ("Memory (MiB)", &["memory.total_mib", "memory.available_mib"]),
+    (
+        "Memory (MiB)",
+        &["memory.total_mib", "memory.available_mib"],
+    ),
     ("Swap (MiB)", &["swap.total_mib"]),
     ("Free disk (GiB)", &["disk.free_gib"]),
     ("CPU", &["cpu.model", "cpu.cores", "cpu.threads"]),
-    ("NVIDIA driver", &["nvidia.driver_version", "nvidia.cuda_version"]),
+    (
+        "NVIDIA driver",
+        &["nvidia.driver_version", "nvidia.cuda_version"],
+    ),
     ("CUDA toolkit", &["cuda.toolkit_version"]),
     ("ROCm", &["rocm.version", "rocm.hsa_override_gfx_version"]),
-    ("Docker", &["docker.client_version", "docker.server_version", "docker.default_runtime"]),
+    (
+        "Docker",
+        &[
+            "docker.client_version",
+            "docker.server_version",
+            "docker.default_runtime",
+        ],
+    ),
     ("NVIDIA CTK", &["nvidia_ctk.version"]),
-    ("Python", &["python.version", "python.env", "python.executable"]),
-    ("PyTorch", &["torch.version", "torch.cuda", "torch.hip", "torch.gpu_available"]),
+    (
+        "Python",
+        &["python.version", "python.env", "python.executable"],
+    ),
+    (
+        "PyTorch",
+        &[
+            "torch.version",
+            "torch.cuda",
+            "torch.hip",
+            "torch.gpu_available",
+        ],
+    ),
     ("Display", &["display.server", "display.vram_tax_mib"]),
     ("Groups", &["user.groups"]),
-    ("Auto updates", &["updates.mechanism", "updates.auto_reboot"]),
+    (
+        "Auto updates",
+        &["updates.mechanism", "updates.auto_reboot"],
+    ),
 ];
 
 /// Areas whose `error` facts are worth a row.
@@ -55,8 +82,12 @@ const ERROR_AREAS: &[&str] = &[
 /// Escape text for a Markdown table cell or HTML summary: no column breaks, no raw HTML, no
 /// line breaks, bounded length.
 fn cell(s: &str) -> String {
-    let mut t: String = s.chars().take(MAX_CELL).collect();
-    if s.chars().count() > MAX_CELL {
+    cell_n(s, MAX_CELL)
+}
+
+fn cell_n(s: &str, max: usize) -> String {
+    let mut t: String = s.chars().take(max).collect();
+    if s.chars().count() > max {
         t.push('…');
     }
     t.replace('&', "&amp;")
@@ -116,7 +147,10 @@ pub fn summary_line(f: &Facts) -> String {
     if groups.len() > 4 {
         parts.push(format!("{} more GPU models", groups.len() - 4));
     }
-    match (f.get_str("nvidia.driver_version"), f.get_str("nvidia.error")) {
+    match (
+        f.get_str("nvidia.driver_version"),
+        f.get_str("nvidia.error"),
+    ) {
         (Some(d), _) => parts.push(format!("driver {d}")),
         (None, Some(e)) if e != "not_installed" => parts.push(format!("NVIDIA driver: {e}")),
         _ => {}
@@ -127,7 +161,10 @@ pub fn summary_line(f: &Facts) -> String {
     if let Some(r) = f.get_str("rocm.version") {
         parts.push(format!("ROCm {r}"));
     }
-    match (f.get_str("docker.server_version"), f.get_str("docker.client_version")) {
+    match (
+        f.get_str("docker.server_version"),
+        f.get_str("docker.client_version"),
+    ) {
         (Some(v), _) | (None, Some(v)) => parts.push(format!("Docker {v}")),
         _ => {}
     }
@@ -165,9 +202,16 @@ fn gpu_cell(g: &Gpu) -> String {
             .processes
             .iter()
             .take(MAX_PROCESSES)
-            .map(|p| match p.used_mib {
-                Some(m) => format!("{} {m} MiB", p.name),
-                None => p.name.clone(),
+            .map(|p| {
+                // Command lines run long (Chrome's is 600 characters): the start names it.
+                let mut name: String = p.name.chars().take(60).collect();
+                if p.name.chars().count() > 60 {
+                    name.push('…');
+                }
+                match p.used_mib {
+                    Some(m) => format!("{name} {m} MiB"),
+                    None => name,
+                }
             })
             .collect();
         let _ = write!(s, "; processes: {}", names.join(", "));
@@ -187,7 +231,11 @@ fn facts_table(f: &Facts, out: &mut String) {
     }
     for (i, g) in f.gpus.iter().take(MAX_GPU_ROWS).enumerate() {
         let idx = g.index.map(|x| x as usize).unwrap_or(i);
-        let _ = writeln!(out, "| GPU {idx} | {} |", cell(&gpu_cell(g)));
+        let _ = writeln!(
+            out,
+            "| GPU {idx} | {} |",
+            cell_n(&gpu_cell(g), 3 * MAX_CELL)
+        );
     }
     if f.gpus.len() > MAX_GPU_ROWS {
         let _ = writeln!(
@@ -202,7 +250,11 @@ fn facts_table(f: &Facts, out: &mut String) {
                 .get_str(&format!("{area}.error_message"))
                 .map(|m| format!(": {m}"))
                 .unwrap_or_default();
-            let _ = writeln!(out, "| {area} problem | {} |", cell(&format!("{code}{msg}")));
+            let _ = writeln!(
+                out,
+                "| {area} problem | {} |",
+                cell(&format!("{code}{msg}"))
+            );
         }
     }
 }
@@ -265,7 +317,11 @@ fn ruleset_block(rs: &RulesetReport, with_passes: bool, out: &mut String) {
         if with_passes {
             let _ = writeln!(out, "Passed: {}.\n", passed.join("; "));
         } else {
-            let _ = writeln!(out, "Passed: {} rules (list omitted for length).\n", passed.len());
+            let _ = writeln!(
+                out,
+                "Passed: {} rules (list omitted for length).\n",
+                passed.len()
+            );
         }
     }
     let _ = writeln!(
@@ -359,7 +415,7 @@ mod tests {
     fn gfm_html(md: &str) -> String {
         let mut o = comrak::Options::default();
         o.extension.table = true;
-        o.render.unsafe_ = true;
+        o.render.r#unsafe = true;
         comrak::markdown_to_html(md, &o)
     }
 
@@ -373,7 +429,7 @@ mod tests {
         // The rule table inside <details> rendered as a table too (blank line after summary).
         assert_eq!(html.matches("<table>").count(), 2, "{html}");
         // The failure comes before the warning, and both before the pass line.
-        let fail = md.find("Driver >= 550").unwrap();
+        let fail = md.find("Driver &gt;= 550").unwrap();
         let warn = md.find("RAM 32000 MiB").unwrap();
         let pass = md.find("Passed: Linux").unwrap();
         assert!(fail < warn && warn < pass, "{md}");
@@ -419,7 +475,9 @@ mod tests {
             for p in 0..200 {
                 g.processes.push(GpuProcess {
                     pid: Some(p),
-                    name: format!("/opt/very/long/path/to/some/python/env/bin/python3.11 worker {p}"),
+                    name: format!(
+                        "/opt/very/long/path/to/some/python/env/bin/python3.11 worker {p}"
+                    ),
                     kind: ProcessKind::Compute,
                     used_mib: Some(1000),
                 });
@@ -435,10 +493,16 @@ mod tests {
         }
         let md = report_markdown(&r);
         assert!(md.chars().count() <= GITHUB_BODY_LIMIT, "{}", md.len());
-        assert!(md.contains("and 195 more"), "process lists are capped with a note");
+        assert!(
+            md.contains("and 195 more"),
+            "process lists are capped with a note"
+        );
         let html = gfm_html(&md);
         assert!(html.contains("<table>"));
-        assert_eq!(md.matches("<details").count(), md.matches("</details>").count());
+        assert_eq!(
+            md.matches("<details").count(),
+            md.matches("</details>").count()
+        );
         // 32 GPUs: the table lists 16 and counts the rest.
         let more = r.facts.gpus.clone();
         r.facts.gpus.extend(more);
