@@ -5,7 +5,14 @@ import json
 import os
 import sys
 
-_real_stdout = sys.stdout
+# Native libraries (CUDA, ROCm) write to file descriptor 1 directly, bypassing sys.stdout:
+# keep a private copy of the real stdout and point fd 1 at stderr for everything else.
+try:
+    sys.stdout.flush()
+    _real_stdout = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+except Exception:
+    _real_stdout = sys.stdout
 sys.stdout = sys.stderr
 result = {}
 try:
