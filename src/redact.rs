@@ -58,6 +58,34 @@ const SECRET_ENV: &[&str] = &[
     "https_proxy",
 ];
 
+/// Account names that identify no one (cloud images, containers, CI).
+const GENERIC_USERS: &[&str] = &[
+    "root",
+    "user",
+    "users",
+    "admin",
+    "administrator",
+    "ubuntu",
+    "debian",
+    "fedora",
+    "centos",
+    "ec2-user",
+    "azureuser",
+    "vagrant",
+    "runner",
+    "jovyan",
+    "colab",
+    "docker",
+    "guest",
+    "test",
+    "pi",
+    "owner",
+    "default",
+    "public",
+    "home",
+    "nobody",
+];
+
 /// Path components under a home root that name no one.
 const SHARED_HOMES: &[&str] = &[
     "public",
@@ -173,8 +201,9 @@ impl Redactor {
                 .flatten()
                 .find_map(|p| user_in_path(&p))
             })
-            // Two-letter names and "root" would damage ordinary words and paths.
-            .filter(|s| s.len() >= 3 && s != "root");
+            // Short names and generic ones ("user", "ubuntu") are words in every message;
+            // replacing them would damage the text and hide nothing.
+            .filter(|s| s.len() >= 3 && !GENERIC_USERS.contains(&s.to_ascii_lowercase().as_str()));
         let home = host
             .env("HOME")
             .or_else(|| host.env("USERPROFILE"))
@@ -220,7 +249,8 @@ impl Redactor {
             Value::Array(a) => Value::Array(a.iter().map(|x| self.json_in(x, key)).collect()),
             Value::Object(m) => Value::Object(
                 m.iter()
-                    .map(|(k, x)| (self.text(k), self.json_in(x, k)))
+                    // Keys are field names (fact names), not data.
+                    .map(|(k, x)| (k.clone(), self.json_in(x, k)))
                     .collect(),
             ),
             other => other.clone(),
@@ -489,6 +519,23 @@ mod tests {
             "gpu-box-7 alice /srv/people/alice/venv not-a-standard-shape-123 malice gpu-box-77",
         );
         assert_eq!(out, "[host] [user] ~/venv [secret] malice gpu-box-77");
+    }
+
+    #[test]
+    fn generic_account_names_are_not_words_to_replace() {
+        let h = FakeHost::new().cwd("/home/user/project");
+        let red = Redactor::from_host(&h);
+        assert_eq!(
+            red.json(&serde_json::json!({"user": {"groups": ["user", "render"]}})),
+            serde_json::json!({"user": {"groups": ["user", "render"]}})
+        );
+        assert_eq!(red.text("/home/user/project"), "~/project");
+        // A real name learned from the path is replaced wherever it appears as a word.
+        let red = Redactor::from_host(&FakeHost::new().cwd("/home/qwertyjane/x"));
+        assert_eq!(
+            red.text("groups: qwertyjane render"),
+            "groups: [user] render"
+        );
     }
 
     #[test]
