@@ -209,3 +209,51 @@ fn completions_and_man_page() {
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains(".TH") && s.contains("report"), "{s}");
 }
+
+/// Every recorded machine: the report renders, stays small (the planted machine, with its
+/// many unknowns and long command lines, is the one allowed past 6 KB), and a report focused
+/// on one project is under 6 KB everywhere.
+#[test]
+fn reports_on_every_fixture_are_small_and_render() {
+    let mut sizes = Vec::new();
+    for e in std::fs::read_dir(root().join("fixtures"))
+        .unwrap()
+        .flatten()
+    {
+        let dir = e.path();
+        if !dir.join("snapshot.yaml").is_file() {
+            continue;
+        }
+        let name = e.file_name().to_string_lossy().into_owned();
+        let report = |args: &[&str]| {
+            let o = aidoctor()
+                .arg("--replay")
+                .arg(&dir)
+                .arg("report")
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "{name}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            String::from_utf8(o.stdout).unwrap()
+        };
+        let all = report(&[]);
+        let focused = report(&["--ruleset", "vllm"]);
+        let html = gfm_html(&all);
+        assert!(html.contains("<table>"), "{name}");
+        assert!(
+            focused.len() < 6 * 1024,
+            "{name}: focused report {} bytes",
+            focused.len()
+        );
+        if name != "planted-secrets" {
+            assert!(all.len() < 6 * 1024, "{name}: report {} bytes", all.len());
+        }
+        sizes.push(format!("{name} {} / {}", all.len(), focused.len()));
+    }
+    assert!(sizes.len() >= 2, "{sizes:?}");
+    eprintln!("report sizes (all / --ruleset vllm): {sizes:#?}");
+}

@@ -90,12 +90,35 @@ fn cell_n(s: &str, max: usize) -> String {
     if s.chars().count() > max {
         t.push('…');
     }
-    t.replace('&', "&amp;")
+    let t = t.replace('\r', "");
+    // Inside `code spans` entities are not decoded, so only text outside them is escaped
+    // (`cmake .. && make` must stay readable); a pipe is escaped everywhere (GFM tables).
+    let parts: Vec<&str> = t.split('`').collect();
+    let balanced = parts.len() % 2 == 1;
+    let mut out = String::with_capacity(t.len());
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let in_code = i % 2 == 1 && (balanced || i + 1 < parts.len());
+        let p = if in_code {
+            part.to_string()
+        } else {
+            html(part)
+        };
+        out.push_str(
+            &p.replace('|', "\\|")
+                .replace('\n', if in_code { " " } else { "<br>" }),
+        );
+    }
+    out
+}
+
+/// Text safe in HTML (the `<summary>` line).
+fn html(s: &str) -> String {
+    s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace('\r', "")
-        .replace('\n', "<br>")
 }
 
 fn gib(mib: u64) -> String {
@@ -244,22 +267,40 @@ fn facts_table(f: &Facts, out: &mut String) {
             f.gpus.len() - MAX_GPU_ROWS
         );
     }
+    // "not installed" is one short row; other errors carry the tool's own words.
+    let mut missing = Vec::new();
     for area in ERROR_AREAS {
-        if let Some(code) = f.get_str(&format!("{area}.error")) {
-            let msg = f
-                .get_str(&format!("{area}.error_message"))
-                .map(|m| format!(": {m}"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "| {area} problem | {} |",
-                cell(&format!("{code}{msg}"))
-            );
+        let Some(code) = f.get_str(&format!("{area}.error")) else {
+            continue;
+        };
+        if code == "not_installed" {
+            missing.push(*area);
+            continue;
         }
+        let msg = f
+            .get_str(&format!("{area}.error_message"))
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| {area} problem | {} |",
+            cell(&format!("{code}{msg}"))
+        );
+    }
+    if !missing.is_empty() {
+        let _ = writeln!(out, "| Not installed | {} |", missing.join(", "));
     }
 }
 
-fn ruleset_block(rs: &RulesetReport, with_passes: bool, out: &mut String) {
+/// How much of each ruleset to show: everything when the report focuses on a project or two;
+/// the problems only (no "why", passes counted) when it covers every built-in ruleset.
+#[derive(Clone, Copy)]
+struct Detail {
+    why: bool,
+    passes: bool,
+}
+
+fn ruleset_block(rs: &RulesetReport, d: Detail, out: &mut String) {
     let c = rs.counts();
     let icon = if c.fail > 0 {
         "❌"
@@ -274,9 +315,9 @@ fn ruleset_block(rs: &RulesetReport, with_passes: bool, out: &mut String) {
         out,
         "<details{}><summary>{icon} <b>{}</b> (<code>{}</code>): {}</summary>\n",
         if c.fail > 0 { " open" } else { "" },
-        cell(&rs.title),
-        cell(&rs.id),
-        cell(&counts_line(rs))
+        html(&rs.title),
+        html(&rs.id),
+        html(&counts_line(rs))
     );
     for n in &rs.notices {
         let _ = writeln!(out, "> **Note:** {}\n", cell(n));
@@ -288,20 +329,28 @@ fn ruleset_block(rs: &RulesetReport, with_passes: bool, out: &mut String) {
         .collect();
     problems.sort_by_key(|r| r.outcome.rank());
     if !problems.is_empty() {
-        out.push_str("| | Rule | Why | Fix |\n|---|---|---|---|\n");
+        if d.why {
+            out.push_str("| | Rule | Why | Fix |\n|---|---|---|---|\n");
+        } else {
+            out.push_str("| | Rule | Fix |\n|---|---|---|\n");
+        }
         for r in problems {
             let mut fix = r.fix.clone().unwrap_or_default();
             if let Some(u) = &r.unknown_reason {
                 fix = format!("{u}. {fix}");
             }
+            let why = if d.why {
+                format!(" {} |", cell(&r.why))
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "| {} {} | {} (`{}`) | {} | {} |",
+                "| {} {} | {} (`{}`) |{why} {} |",
                 mark(r.outcome),
                 r.outcome.as_str(),
                 cell(&r.title),
                 cell(&r.id),
-                cell(&r.why),
                 cell(fix.trim())
             );
         }
@@ -314,7 +363,7 @@ fn ruleset_block(rs: &RulesetReport, with_passes: bool, out: &mut String) {
         .map(|r| cell(&r.title))
         .collect();
     if !passed.is_empty() {
-        if with_passes {
+        if d.passes {
             let _ = writeln!(out, "Passed: {}.\n", passed.join("; "));
         } else {
             let _ = writeln!(
@@ -334,11 +383,24 @@ fn ruleset_block(rs: &RulesetReport, with_passes: bool, out: &mut String) {
 
 /// The whole report as a string, within [`BUDGET`].
 pub fn report_markdown(report: &Report) -> String {
-    let full = build(report, true);
+    let focused = report.rulesets.len() <= 2;
+    let full = build(
+        report,
+        Detail {
+            why: focused,
+            passes: focused,
+        },
+    );
     if full.chars().count() <= BUDGET {
         return full;
     }
-    let short = build(report, false);
+    let short = build(
+        report,
+        Detail {
+            why: false,
+            passes: false,
+        },
+    );
     if short.chars().count() <= BUDGET {
         return short;
     }
@@ -362,7 +424,7 @@ pub fn report_markdown(report: &Report) -> String {
     out
 }
 
-fn build(report: &Report, with_passes: bool) -> String {
+fn build(report: &Report, d: Detail) -> String {
     let f = &report.facts;
     let mut out = String::new();
     out.push_str("### Environment (aidoctor report)\n\n");
@@ -387,8 +449,23 @@ fn build(report: &Report, with_passes: bool) -> String {
         let c = rs.counts();
         (c.fail == 0, c.warnings() == 0)
     });
+    // Without a focus, rulesets with nothing to say are one line, not a block each.
+    let mut quiet = Vec::new();
     for rs in rulesets {
-        ruleset_block(rs, with_passes, &mut out);
+        let c = rs.counts();
+        if !d.passes && c.fail + c.warnings() == 0 && rs.notices.is_empty() {
+            quiet.push(format!(
+                "{} `{}` ({})",
+                if c.not_applicable() { "➖" } else { "✅" },
+                cell(&rs.id),
+                cell(&counts_line(rs))
+            ));
+        } else {
+            ruleset_block(rs, d, &mut out);
+        }
+    }
+    if !quiet.is_empty() {
+        let _ = writeln!(out, "Also checked: {}.\n", quiet.join("; "));
     }
     let _ = writeln!(
         out,
@@ -514,6 +591,13 @@ mod tests {
     #[test]
     fn cells_cannot_break_the_table() {
         assert_eq!(cell("a|b\nc<d>"), "a\\|b<br>c&lt;d&gt;");
+        // Code spans keep their text: entities are not decoded inside them.
+        assert_eq!(
+            cell("run `a && b | c` & <x>"),
+            "run `a && b \\| c` &amp; &lt;x&gt;"
+        );
+        let html = super::tests::gfm_html(&format!("| a |\n|---|\n| {} |\n", cell("`x && y | z`")));
+        assert!(html.contains("<code>x &amp;&amp; y | z</code>"), "{html}");
         assert!(cell(&"x".repeat(1000)).chars().count() <= MAX_CELL + 1);
     }
 }
