@@ -25,52 +25,96 @@ const MAX_GPU_ROWS: usize = 16;
 /// Processes listed per GPU; the rest are counted.
 const MAX_PROCESSES: usize = 5;
 
-/// Facts shown in the table, in order: (label, fact names joined with " · ").
-const ROWS: &[(&str, &[&str])] = &[
-    ("OS", &["os.pretty_name", "os.arch"]),
-    ("Kernel", &["os.kernel"]),
-    ("WSL", &["wsl.version", "wsl.distro"]),
-    ("Container", &["container.kind"]),
+/// Facts shown in the table, in order: a label, then each fact with a template for its value
+/// (`{}`), joined with " · ".
+const ROWS: &[(&str, &[(&str, &str)])] = &[
+    ("OS", &[("os.pretty_name", "{}"), ("os.arch", "{}")]),
+    ("Kernel", &[("os.kernel", "{}")]),
     (
-        "Memory (MiB)",
-        &["memory.total_mib", "memory.available_mib"],
+        "WSL",
+        &[
+            ("wsl.version", "WSL{}"),
+            ("wsl.distro", "{}"),
+            ("wsl.cwd_on_windows_drive", "cwd on a Windows drive: {}"),
+        ],
     ),
-    ("Swap (MiB)", &["swap.total_mib"]),
-    ("Free disk (GiB)", &["disk.free_gib"]),
-    ("CPU", &["cpu.model", "cpu.cores", "cpu.threads"]),
+    ("Container", &[("container.kind", "{}")]),
+    (
+        "Memory",
+        &[
+            ("memory.total_mib", "{} MiB"),
+            ("memory.available_mib", "{} MiB available"),
+        ],
+    ),
+    ("Swap", &[("swap.total_mib", "{} MiB")]),
+    ("Free disk", &[("disk.free_gib", "{} GiB")]),
+    (
+        "CPU",
+        &[
+            ("cpu.model", "{}"),
+            ("cpu.cores", "{} cores"),
+            ("cpu.threads", "{} threads"),
+        ],
+    ),
     (
         "NVIDIA driver",
-        &["nvidia.driver_version", "nvidia.cuda_version"],
+        &[
+            ("nvidia.driver_version", "{}"),
+            ("nvidia.cuda_version", "CUDA {}"),
+        ],
     ),
-    ("CUDA toolkit", &["cuda.toolkit_version"]),
-    ("ROCm", &["rocm.version", "rocm.hsa_override_gfx_version"]),
+    ("CUDA toolkit", &[("cuda.toolkit_version", "{}")]),
+    (
+        "ROCm",
+        &[
+            ("rocm.version", "{}"),
+            (
+                "rocm.hsa_override_gfx_version",
+                "HSA_OVERRIDE_GFX_VERSION={}",
+            ),
+        ],
+    ),
     (
         "Docker",
         &[
-            "docker.client_version",
-            "docker.server_version",
-            "docker.default_runtime",
+            ("docker.client_version", "client {}"),
+            ("docker.server_version", "server {}"),
+            ("docker.default_runtime", "default runtime {}"),
+            ("docker.gpu_runtime", "GPU runtime: {}"),
         ],
     ),
-    ("NVIDIA CTK", &["nvidia_ctk.version"]),
+    ("NVIDIA Container Toolkit", &[("nvidia_ctk.version", "{}")]),
     (
         "Python",
-        &["python.version", "python.env", "python.executable"],
+        &[
+            ("python.version", "{}"),
+            ("python.env", "{}"),
+            ("python.executable", "{}"),
+        ],
     ),
     (
         "PyTorch",
         &[
-            "torch.version",
-            "torch.cuda",
-            "torch.hip",
-            "torch.gpu_available",
+            ("torch.version", "{}"),
+            ("torch.cuda", "CUDA {}"),
+            ("torch.hip", "HIP {}"),
+            ("torch.gpu_available", "GPU available: {}"),
         ],
     ),
-    ("Display", &["display.server", "display.vram_tax_mib"]),
-    ("Groups", &["user.groups"]),
+    (
+        "Display",
+        &[
+            ("display.server", "{}"),
+            ("display.vram_tax_mib", "desktop holds {} MiB VRAM"),
+        ],
+    ),
+    ("Groups", &[("user.groups", "{}")]),
     (
         "Auto updates",
-        &["updates.mechanism", "updates.auto_reboot"],
+        &[
+            ("updates.mechanism", "{}"),
+            ("updates.auto_reboot", "auto reboot: {}"),
+        ],
     ),
 ];
 
@@ -201,19 +245,10 @@ pub fn summary_line(f: &Facts) -> String {
     parts.join(" · ")
 }
 
-fn fact_row(f: &Facts, names: &[&str]) -> Option<String> {
-    let vals: Vec<String> = names
+fn fact_row(f: &Facts, facts: &[(&str, &str)]) -> Option<String> {
+    let vals: Vec<String> = facts
         .iter()
-        .filter_map(|n| f.get(n).map(|v| (n, v)))
-        .map(|(n, v)| {
-            let t = value_text(v);
-            // Booleans alone say nothing: name them.
-            if v.is_boolean() {
-                format!("{}: {t}", n.rsplit('.').next().unwrap_or(n))
-            } else {
-                t
-            }
-        })
+        .filter_map(|(n, tpl)| f.get(n).map(|v| tpl.replace("{}", &value_text(v))))
         .collect();
     (!vals.is_empty()).then(|| vals.join(" · "))
 }
@@ -430,15 +465,15 @@ fn build(report: &Report, d: Detail) -> String {
     out.push_str("### Environment (aidoctor report)\n\n");
     let _ = writeln!(out, "**{}**\n", cell(&summary_line(f)));
     let c = report.counts();
+    let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     let _ = writeln!(
         out,
-        "{} failed, {} warnings, {} unknown, {} passed across {} ruleset{} ({}).\n",
-        c.fail,
-        c.warn,
-        c.unknown,
-        c.pass,
-        report.rulesets.len(),
-        if report.rulesets.len() == 1 { "" } else { "s" },
+        "{}, {}, {}, {} across {} (platform: {}).\n",
+        n(c.fail, "failure", "failures"),
+        n(c.warn, "warning", "warnings"),
+        n(c.unknown, "unknown", "unknown"),
+        n(c.pass, "passed", "passed"),
+        n(report.rulesets.len(), "ruleset", "rulesets"),
         crate::report::platform_key(f)
     );
     facts_table(f, &mut out);
