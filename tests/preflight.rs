@@ -96,3 +96,55 @@ fn aidoctor_unable_to_check_exits_2_and_the_script_goes_on() {
     );
     assert!(err.contains("could not run the check (exit 2)"), "{err}");
 }
+
+/// docs/README-sharing.md shows a real report and a ruleset that lints; both stay true.
+#[test]
+fn the_docs_show_the_real_report_and_a_valid_ruleset() {
+    let doc = std::fs::read_to_string(root().join("docs/README-sharing.md")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_aidoctor"))
+        .current_dir(root())
+        .args([
+            "--replay",
+            "fixtures/nvidia-driver-mismatch",
+            "report",
+            "--ruleset",
+            "vllm",
+        ])
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        doc.contains(&format!("```markdown\n{report}```")),
+        "docs/README-sharing.md's report is stale; regenerate it with:\n{report}"
+    );
+    let example = std::fs::read_to_string(root().join("examples/aidoctor.yaml")).unwrap();
+    assert!(
+        doc.contains(&format!("```yaml\n{example}```")),
+        "the ruleset example differs from examples/aidoctor.yaml"
+    );
+    let lint = Command::new(env!("CARGO_BIN_EXE_aidoctor"))
+        .current_dir(root())
+        .args(["rules", "lint", "examples/aidoctor.yaml"])
+        .output()
+        .unwrap();
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    // --project finds it.
+    let o = Command::new(env!("CARGO_BIN_EXE_aidoctor"))
+        .current_dir(root())
+        .args([
+            "--replay",
+            "fixtures/wsl2-nvidia",
+            "check",
+            "--project",
+            "examples",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"id\": \"sdxl-studio\""));
+}
