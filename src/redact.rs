@@ -58,7 +58,9 @@ const SECRET_ENV: &[&str] = &[
     "https_proxy",
 ];
 
-/// Account names that identify no one (cloud images, containers, CI).
+/// Account and host names that identify no one (cloud images, containers, CI, distribution
+/// defaults) and are words of aidoctor's own output ("nvidia" is the Jetson's default user,
+/// "ubuntu" a default host name): replacing them would damage every message.
 const GENERIC_USERS: &[&str] = &[
     "root",
     "user",
@@ -84,6 +86,27 @@ const GENERIC_USERS: &[&str] = &[
     "public",
     "home",
     "nobody",
+    "nvidia",
+    "jetson",
+    "amd",
+    "cuda",
+    "rocm",
+    "python",
+    "linux",
+    "localhost",
+    "raspberrypi",
+    "archlinux",
+    "archiso",
+    "desktop",
+    "server",
+    "workstation",
+    "gpu",
+    "wsl",
+    "arch",
+    "manjaro",
+    "mint",
+    "pop-os",
+    "opensuse",
 ];
 
 /// Path components under a home root that name no one.
@@ -184,7 +207,7 @@ impl Redactor {
             .map(|s| s.trim().to_string())
             .or_else(|| host.env("COMPUTERNAME"))
             .or_else(|| host.env("HOSTNAME"))
-            .filter(|s| s.len() >= 2 && !s.eq_ignore_ascii_case("localhost"));
+            .filter(|s| s.len() >= 3 && !GENERIC_USERS.contains(&s.to_ascii_lowercase().as_str()));
         let username = host
             .env("USER")
             .or_else(|| host.env("USERNAME"))
@@ -519,6 +542,15 @@ mod tests {
             "gpu-box-7 alice /srv/people/alice/venv not-a-standard-shape-123 malice gpu-box-77",
         );
         assert_eq!(out, "[host] [user] ~/venv [secret] malice gpu-box-77");
+    }
+
+    #[test]
+    fn generic_host_names_are_not_words_to_replace() {
+        let h = FakeHost::new()
+            .file("/proc/sys/kernel/hostname", "ubuntu\n")
+            .env("USER", "nvidia");
+        let red = Redactor::from_host(&h);
+        assert_eq!(red.text("ubuntu nvidia-smi"), "ubuntu nvidia-smi");
     }
 
     #[test]
