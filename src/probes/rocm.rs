@@ -333,6 +333,11 @@ fn finish_agent(info: &mut RocmInfo, d: AgentDraft) {
 }
 
 /// Why rocminfo could not show the GPUs: (`rocm.error` code, message in the tool's words).
+/// Codes: `kfd_permission` (/dev/kfd: Permission denied — the render/video groups),
+/// `kfd_unavailable` (no KFD: module not loaded, "Invalid argument" in a container,
+/// "Cannot allocate memory" on unsupported GPUs), `timeout`, `no_gpu` (rocminfo ran but lists
+/// no GPU agent), `other` (anything else, with rocminfo's own lines). `not_installed` is
+/// decided before rocminfo runs.
 fn classify(out: &CommandOutput, info: &RocmInfo, ctx: &Ctx) -> Option<(&'static str, String)> {
     if out.timed_out {
         return Some((
