@@ -370,7 +370,6 @@ fn rx7900xtx_rocm6() {
     assert_eq!(gu64(g, "vram_total_mib"), 24560);
     assert!(gbool(g, "display_active"));
     assert!(m.str("cpu.model").contains("Ryzen 9 5900X"));
-    // One processor block is recorded: the counts come from "cpu cores" and "siblings".
     assert_eq!(m.u64("cpu.cores"), 12);
     assert_eq!(m.u64("cpu.threads"), 24);
     assert!(m.bool("cpu.avx2"));
