@@ -288,6 +288,9 @@ fn wsl2_nvidia() {
     assert_eq!(gstr(g, "compute_capability"), "8.9");
     assert!(!gbool(g, "display_active"));
     assert_eq!(g["processes"], Value::Array(vec![]));
+    // Through interop: the Windows host's update policy is what reboots a WSL job.
+    assert_eq!(m.str("updates.mechanism"), "windows-update");
+    assert!(m.bool("updates.auto_reboot"));
 }
 
 #[test]
@@ -301,6 +304,8 @@ fn wsl1() {
     assert_eq!(m.gpu_count(), 0);
     assert!(m.gpus().is_empty());
     assert_eq!(m.str("nvidia.error"), "not_installed");
+    // Build 14393 predates WSL interop: reg.exe cannot be run, so the answer is unknown.
+    m.absent("updates.auto_reboot");
 }
 
 #[test]
@@ -330,6 +335,9 @@ fn windows11_nvidia() {
     // "Not available in WDDM driver model": unknown, not zero.
     assert!(dwm.get("used_mib").is_none_or(Value::is_null), "{dwm}");
     assert_eq!(g["processes"].as_array().map(Vec::len), Some(10));
+    // No Windows Update policy key: Windows restarts by itself outside active hours.
+    assert_eq!(m.str("updates.mechanism"), "windows-update");
+    assert!(m.bool("updates.auto_reboot"));
 }
 
 #[test]
@@ -364,7 +372,19 @@ fn rx7900xtx_rocm6() {
     assert!(m.str("cpu.model").contains("Ryzen 9 5900X"));
     assert_eq!(m.u64("cpu.cores"), 12);
     assert_eq!(m.u64("cpu.threads"), 24);
+    assert!(m.bool("cpu.avx2"));
+    assert!(!m.bool("cpu.avx512"));
     assert_eq!(m.u64("memory.total_mib"), 131823100 / 1024);
+    assert_eq!(m.str("os.version"), "22.04");
+    assert_eq!(m.str("os.kernel"), "6.8.0-50-generic");
+    // PyTorch's ROCm build in a conda env.
+    assert_eq!(m.str("python.version"), "3.10.16");
+    assert_eq!(m.str("python.env"), "conda");
+    assert_eq!(m.str("torch.version"), "2.4.0+rocm6.3.1");
+    assert_eq!(m.str("torch.hip"), "6.3.42133-1b9c17779");
+    m.absent("torch.cuda");
+    assert!(m.bool("torch.gpu_available"));
+    assert!(m.array_has("torch.device_names", "Radeon RX 7900 XTX"));
 }
 
 #[test]
@@ -488,6 +508,28 @@ fn h100_server() {
     assert_eq!(m.str("display.server"), "none");
     assert_eq!(m.u64("display.vram_tax_mib"), 0);
     assert_eq!(m.str("docker.error"), "not_installed");
+}
+
+#[test]
+fn gtx1650_xorg_two_sessions() {
+    let m = Machine::load("gtx1650-xorg-two-sessions");
+    assert_eq!(m.str("os.version"), "18.04");
+    assert_eq!(m.str("nvidia.driver_version"), "450.51.05");
+    assert_eq!(m.str("nvidia.cuda_version"), "11.0");
+    assert_eq!(m.str("cuda.toolkit_version"), "11.0");
+    assert_eq!(m.gpu_count(), 1);
+    let g = m.gpu();
+    assert_eq!(gstr(g, "name"), "GeForce GTX 1650");
+    assert_eq!(gu64(g, "vram_total_mib"), 3910);
+    assert_eq!(gu64(g, "vram_used_mib"), 236);
+    assert_eq!(gstr(g, "compute_capability"), "7.5");
+    assert!(gbool(g, "display_active"));
+    // "GPU 00000000:01:00.0" survived the author's redaction; "Device Id : 0" did not.
+    assert_eq!(gstr(g, "pci_address"), "0000:01:00.0");
+    assert!(g.get("pci_id").is_none_or(Value::is_null), "{g}");
+    assert_eq!(g["processes"].as_array().map(Vec::len), Some(4));
+    assert_eq!(m.str("display.server"), "x11");
+    assert_eq!(m.u64("display.vram_tax_mib"), 14 + 49 + 100 + 69);
 }
 
 // ---- broken snapshots: located errors, exit 2 ----
