@@ -136,6 +136,7 @@ fn no_planted_secret_reaches_any_output_format() {
         &["report", "--ruleset", rs],
         &["report", "--ruleset", rs, "--format", "json"],
         &["report"],
+        &[],
     ];
     for args in runs {
         let out = run(args);
