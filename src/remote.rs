@@ -215,18 +215,10 @@ enum FetchError {
 
 fn fetch(url: &reqwest::Url) -> Result<Vec<u8>, FetchError> {
     let policy = reqwest::redirect::Policy::custom(|attempt| {
-        if attempt.previous().len() >= MAX_REDIRECTS {
-            return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+        match redirect_verdict(attempt.previous(), attempt.url()) {
+            Ok(()) => attempt.follow(),
+            Err(m) => attempt.error(m),
         }
-        let from_https = attempt.previous().iter().any(|u| u.scheme() == "https");
-        if from_https && attempt.url().scheme() != "https" {
-            return attempt.error("redirected from https to plain http");
-        }
-        if let Err(m) = allowed(attempt.url()) {
-            let to = attempt.url().to_string();
-            return attempt.error(format!("redirected to {to}: {m}"));
-        }
-        attempt.follow()
     });
     let client = reqwest::blocking::Client::builder()
         .timeout(timeout())
@@ -260,6 +252,18 @@ fn fetch(url: &reqwest::Url) -> Result<Vec<u8>, FetchError> {
     Ok(buf)
 }
 
+/// Whether to follow a redirect to `next` after visiting `previous`: at most
+/// [`MAX_REDIRECTS`], never from https down to http, and only to URLs we would fetch anyway.
+fn redirect_verdict(previous: &[reqwest::Url], next: &reqwest::Url) -> Result<(), String> {
+    if previous.len() >= MAX_REDIRECTS {
+        return Err(format!("more than {MAX_REDIRECTS} redirects"));
+    }
+    if previous.iter().any(|u| u.scheme() == "https") && next.scheme() != "https" {
+        return Err(format!("redirected from https to plain http ({next})"));
+    }
+    allowed(next).map_err(|m| format!("redirected to {next}: {m}"))
+}
+
 /// reqwest's errors hide the useful part (timed out, connection refused) in their sources.
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut parts = vec![e.to_string()];
@@ -290,6 +294,19 @@ mod tests {
         assert!(parse_target("http://127.0.0.1.example.com/a.yaml").is_err());
         assert!(parse_target("ftp://example.com/a.yaml").is_err());
         assert!(parse_target("file:///etc/passwd").is_err());
+    }
+
+    #[test]
+    fn redirects_never_downgrade() {
+        let u = |s: &str| reqwest::Url::parse(s).unwrap();
+        let https = [u("https://a.org/x.yaml")];
+        assert!(redirect_verdict(&https, &u("https://b.org/y.yaml")).is_ok());
+        let e = redirect_verdict(&https, &u("http://127.0.0.1/y.yaml")).unwrap_err();
+        assert!(e.contains("https to plain http"), "{e}");
+        assert!(redirect_verdict(&[u("http://127.0.0.1/a")], &u("http://example.com/b")).is_err());
+        assert!(redirect_verdict(&[u("http://127.0.0.1/a")], &u("http://localhost/b")).is_ok());
+        let five: Vec<_> = (0..5).map(|i| u(&format!("https://a.org/{i}"))).collect();
+        assert!(redirect_verdict(&five, &u("https://a.org/6")).is_err());
     }
 
     #[test]
