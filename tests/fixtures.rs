@@ -288,6 +288,9 @@ fn wsl2_nvidia() {
     assert_eq!(gstr(g, "compute_capability"), "8.9");
     assert!(!gbool(g, "display_active"));
     assert_eq!(g["processes"], Value::Array(vec![]));
+    // Through interop: the Windows host's update policy is what reboots a WSL job.
+    assert_eq!(m.str("updates.mechanism"), "windows-update");
+    assert!(m.bool("updates.auto_reboot"));
 }
 
 #[test]
@@ -301,6 +304,8 @@ fn wsl1() {
     assert_eq!(m.gpu_count(), 0);
     assert!(m.gpus().is_empty());
     assert_eq!(m.str("nvidia.error"), "not_installed");
+    // Build 14393 predates WSL interop: reg.exe cannot be run, so the answer is unknown.
+    m.absent("updates.auto_reboot");
 }
 
 #[test]
@@ -330,6 +335,9 @@ fn windows11_nvidia() {
     // "Not available in WDDM driver model": unknown, not zero.
     assert!(dwm.get("used_mib").is_none_or(Value::is_null), "{dwm}");
     assert_eq!(g["processes"].as_array().map(Vec::len), Some(10));
+    // No Windows Update policy key: Windows restarts by itself outside active hours.
+    assert_eq!(m.str("updates.mechanism"), "windows-update");
+    assert!(m.bool("updates.auto_reboot"));
 }
 
 #[test]
@@ -362,7 +370,6 @@ fn rx7900xtx_rocm6() {
     assert_eq!(gu64(g, "vram_total_mib"), 24560);
     assert!(gbool(g, "display_active"));
     assert!(m.str("cpu.model").contains("Ryzen 9 5900X"));
-    // One processor block is recorded: the counts come from "cpu cores" and "siblings".
     assert_eq!(m.u64("cpu.cores"), 12);
     assert_eq!(m.u64("cpu.threads"), 24);
     assert!(m.bool("cpu.avx2"));

@@ -10,16 +10,22 @@ use crate::rules::evaluate;
 use std::io::Write;
 
 pub fn run(p: &ProbeArgs, a: &CheckArgs) -> Result<Exit, AppError> {
-    let targets = targets::resolve(&a.targets, a.project.as_deref())?;
+    let targets = targets::resolve(&a.targets, a.project.as_deref(), a.offline)?;
     let g = gather(p)?;
     let report = Report {
         rulesets: targets
             .iter()
-            .map(|t| evaluate(&t.ruleset, &g.facts, &t.origin))
+            .map(|t| {
+                let mut r = evaluate(&t.ruleset, &g.facts, &t.origin);
+                r.notices.extend(t.notices.iter().cloned());
+                r
+            })
             .collect(),
         facts: g.facts,
         redacted: false,
     };
+    // Identifiers never reach the screen or a CI log either (issue: sharing).
+    let report = crate::redact::Redactor::from_host(super::host(p)?.as_ref()).report(&report);
     let (mut w, styler): (Box<dyn Write>, Styler) = match &a.output {
         Some(path) => (
             Box::new(

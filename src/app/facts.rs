@@ -12,7 +12,9 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(p: &ProbeArgs, format: FactsFormat) -> Result<Exit, AppError> {
-    let g = gather(p)?;
+    let mut g = gather(p)?;
+    // Identifiers stay off the screen and out of pasted logs (issue: sharing).
+    g.facts = Redactor::from_host(super::host(p)?.as_ref()).facts(&g.facts);
     let mut out = std::io::stdout().lock();
     match format {
         FactsFormat::Json => {

@@ -1,8 +1,70 @@
-//! TODO: `aidoctor report`.
+//! `aidoctor report`: probe, evaluate every built-in ruleset (or the ones named with
+//! `--ruleset`), redact, and write Markdown for an issue tracker (or JSON).
 
-use super::AppError;
-use crate::report::Exit;
+use super::{AppError, gather, out_err, targets};
+use crate::cli::{ProbeArgs, ReportArgs, ReportFormat};
+use crate::redact::Redactor;
+use crate::report::{Exit, Report};
+use crate::rules::{builtin, evaluate};
+use std::io::Write;
 
-pub fn run(_p: &crate::cli::ProbeArgs, _a: &crate::cli::ReportArgs) -> Result<Exit, AppError> {
-    Err(AppError::Usage("not implemented yet".into()))
+pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
+    let targets = if a.rulesets.is_empty() {
+        builtin()
+            .into_iter()
+            .map(|rs| targets::Target {
+                ruleset: rs,
+                origin: "builtin".into(),
+                notices: Vec::new(),
+            })
+            .collect()
+    } else {
+        targets::resolve(&a.rulesets, None, false)?
+    };
+    let g = gather(p)?;
+    let mut report = Report {
+        rulesets: targets
+            .iter()
+            .map(|t| {
+                let mut r = evaluate(&t.ruleset, &g.facts, &t.origin);
+                r.notices.extend(t.notices.iter().cloned());
+                r
+            })
+            .collect(),
+        facts: g.facts,
+        redacted: false,
+    };
+    if !a.no_redact {
+        // The live machine teaches its names; a replayed one is redacted by pattern.
+        let host = super::host(p)?;
+        report = Redactor::from_host(host.as_ref()).report(&report);
+    }
+    let mut w: Box<dyn Write> = match &a.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .map_err(|e| AppError::Io(format!("cannot write {}", path.display()), e))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    match a.format {
+        ReportFormat::Markdown => crate::render::report_md::render(&report, &mut w),
+        ReportFormat::Json => serde_json::to_writer_pretty(&mut w, &report.to_json())
+            .map_err(std::io::Error::from)
+            .and_then(|_| writeln!(w)),
+    }
+    .map_err(out_err)?;
+    w.flush().map_err(out_err)?;
+    if let Some(path) = &a.output {
+        eprintln!(
+            "Wrote {}. Paste it into the issue (it is {}).",
+            path.display(),
+            if report.redacted {
+                "redacted"
+            } else {
+                "NOT redacted"
+            }
+        );
+    }
+    // A report is written whatever the machine's state: that is its job.
+    Ok(Exit::Ok)
 }

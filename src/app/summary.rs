@@ -20,13 +20,23 @@ pub fn run(p: &ProbeArgs) -> Result<Exit, AppError> {
         .iter()
         .map(|rs| evaluate(rs, &g.facts, "builtin"))
         .collect();
+    // Identifiers stay off the screen (and out of pasted terminal logs): issue sharing.
+    let all = crate::redact::Redactor::from_host(super::host(p)?.as_ref()).report(&Report {
+        facts: g.facts,
+        rulesets: reports,
+        redacted: false,
+    });
     let s = Styler::for_stdout(p.color);
     let mut w = std::io::stdout().lock();
-    render(&g.facts, &reports, &s, &mut w).map_err(out_err)?;
+    render(&all.facts, &all.rulesets, &s, &mut w).map_err(out_err)?;
     let host = Report {
-        facts: g.facts,
-        rulesets: reports.into_iter().filter(|r| r.id == "host").collect(),
-        redacted: false,
+        facts: all.facts,
+        rulesets: all
+            .rulesets
+            .into_iter()
+            .filter(|r| r.id == "host")
+            .collect(),
+        redacted: true,
     };
     Ok(host.exit(false))
 }

@@ -1,4 +1,5 @@
-//! What `aidoctor check` checks: built-in ruleset ids, or paths to ruleset files.
+//! What `aidoctor check` checks: built-in ruleset ids, paths to ruleset files, https:// URLs
+//! (see [`crate::remote`]), and a project's own `aidoctor.yaml` (`--project DIR`).
 
 use super::AppError;
 use crate::rules::{self, Ruleset, RulesetError};
@@ -8,33 +9,68 @@ use std::path::Path;
 pub struct Target {
     pub ruleset: Ruleset,
     pub origin: String,
+    /// What the report should say about how it was obtained (a cached copy used offline).
+    pub notices: Vec<String>,
 }
 
-/// Resolve every target, collecting the errors of all of them. No target: `host`.
-pub fn resolve(args: &[String], project: Option<&Path>) -> Result<Vec<Target>, AppError> {
-    if let Some(dir) = project {
-        // TODO(sharing): load aidoctor.yaml / .aidoctor.yaml at the root of `dir`.
+/// The file names `--project DIR` looks for at the root of a checkout, in order.
+pub const PROJECT_FILES: &[&str] = &["aidoctor.yaml", ".aidoctor.yaml"];
+
+/// The ruleset file at the root of a project checkout.
+pub fn project_file(dir: &Path) -> Result<std::path::PathBuf, AppError> {
+    if !dir.is_dir() {
         return Err(AppError::Usage(format!(
-            "--project {}: project rulesets are not supported yet",
+            "--project {}: not a directory",
             dir.display()
         )));
     }
-    let default = ["host".to_string()];
-    let args: &[String] = if args.is_empty() { &default } else { args };
+    PROJECT_FILES
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            AppError::Usage(format!(
+                "--project {}: no aidoctor.yaml or .aidoctor.yaml at its root",
+                dir.display()
+            ))
+        })
+}
+
+/// Resolve every target, collecting the errors of all of them. No target: `host`.
+/// `offline`: remote rulesets come from the cache only.
+pub fn resolve(
+    args: &[String],
+    project: Option<&Path>,
+    offline: bool,
+) -> Result<Vec<Target>, AppError> {
+    let mut args: Vec<String> = args.to_vec();
+    if let Some(dir) = project {
+        args.push(project_file(dir)?.to_string_lossy().into_owned());
+    }
+    if args.is_empty() {
+        args.push("host".to_string());
+    }
     let builtins = rules::builtin();
     let mut out = Vec::new();
     let mut errors: Vec<RulesetError> = Vec::new();
-    for a in args {
-        if a.starts_with("https://") || a.starts_with("http://") {
-            // TODO(sharing): fetch (with cache, --offline and #sha256= pinning) via crate::remote.
-            return Err(AppError::Usage(format!(
-                "{a}: rulesets from URLs are not supported yet"
-            )));
+    for a in &args {
+        if a.contains("://") {
+            match crate::remote::load(a, offline) {
+                Ok(l) => out.push(Target {
+                    ruleset: l.ruleset,
+                    origin: l.url,
+                    notices: l.notices,
+                }),
+                Err(crate::remote::RemoteError::Ruleset(e)) => errors.extend(e),
+                Err(crate::remote::RemoteError::Fetch(m)) => return Err(AppError::Usage(m)),
+            }
+            continue;
         }
         if let Some(rs) = builtins.iter().find(|r| r.id.value == *a) {
             out.push(Target {
                 ruleset: rs.clone(),
                 origin: "builtin".into(),
+                notices: Vec::new(),
             });
             continue;
         }
@@ -57,6 +93,7 @@ pub fn resolve(args: &[String], project: Option<&Path>) -> Result<Vec<Target>, A
             Ok(rs) => out.push(Target {
                 ruleset: rs,
                 origin: a.clone(),
+                notices: Vec::new(),
             }),
             Err(e) => errors.extend(e),
         }

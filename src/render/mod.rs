@@ -5,6 +5,7 @@ pub mod facts_text;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod report_md;
 pub mod style;
 pub mod text;
 
