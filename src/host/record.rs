@@ -117,7 +117,8 @@ impl<'a> RecordingHost<'a> {
                 .map(|(k, v)| (k.clone(), scrub_text(v)))
                 .collect(),
             user: User {
-                groups: log.groups.clone().unwrap_or_default(),
+                // A user's own group usually bears their name.
+                groups: log.groups.iter().flatten().map(|g| scrub_text(g)).collect(),
             },
             executables: log
                 .executables
