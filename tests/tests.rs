@@ -1,4 +1,6 @@
 //! One integration-test binary (faster to build than one per file).
 
+#[path = "it/rulesets.rs"]
+mod rulesets;
 #[path = "it/timeouts.rs"]
 mod timeouts;

@@ -1,0 +1,158 @@
+//! Every built-in ruleset on every recorded machine: the outcome of each rule is pinned
+//! (an insta snapshot per fixture), and the rules that matter most are asserted explicitly.
+//! After changing a rule or a fixture on purpose: `INSTA_UPDATE=always cargo test rulesets`,
+//! then review the diff of tests/it/snapshots/.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+const RULESETS: &[&str] = &[
+    "host",
+    "comfyui",
+    "vllm",
+    "axolotl",
+    "llamacpp",
+    "open-webui",
+    "rocm-7900xtx",
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixtures() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root().join("fixtures"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("snapshot.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// `aidoctor check <all rulesets> --replay fixtures/<name> --format json`, and its exit code.
+fn check(fixture: &str) -> (Value, i32) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aidoctor"))
+        .current_dir(root())
+        .env_clear()
+        .arg("check")
+        .args(RULESETS)
+        .args([
+            "--replay",
+            &format!("fixtures/{fixture}"),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1,
+        "{fixture}: exit {code}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (serde_json::from_slice(&out.stdout).unwrap(), code)
+}
+
+/// rule id -> result object.
+fn results(doc: &Value) -> BTreeMap<String, Value> {
+    doc["rulesets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|rs| rs["results"].as_array().unwrap().iter())
+        .map(|r| (r["id"].as_str().unwrap().to_string(), r.clone()))
+        .collect()
+}
+
+fn outcome<'a>(rs: &'a BTreeMap<String, Value>, id: &str) -> &'a str {
+    rs.get(id)
+        .unwrap_or_else(|| panic!("no rule {id}"))
+        .get("outcome")
+        .and_then(Value::as_str)
+        .unwrap()
+}
+
+fn fix<'a>(rs: &'a BTreeMap<String, Value>, id: &str) -> &'a str {
+    rs[id]["fix"].as_str().unwrap_or("")
+}
+
+#[test]
+fn every_rule_on_every_fixture() {
+    for fx in fixtures() {
+        let (doc, code) = check(&fx);
+        let rs = results(&doc);
+        let mut table = String::new();
+        for (id, r) in &rs {
+            let o = r["outcome"].as_str().unwrap();
+            table.push_str(&format!("{o:<8} {id}\n"));
+            // Whatever is not fine says what to do, and an unknown says why.
+            if matches!(o, "fail" | "warn") {
+                assert!(r["fix"].is_string(), "{fx}: {id} is {o} without a fix");
+            }
+            if o == "unknown" {
+                assert!(
+                    r["unknown_reason"].is_string(),
+                    "{fx}: {id} unknown without a reason"
+                );
+            }
+        }
+        table.push_str(&format!("exit {code}\n"));
+        insta::assert_snapshot!(format!("outcomes__{fx}"), table);
+    }
+}
+
+#[test]
+fn vllm_fails_on_native_windows_with_the_wsl2_fix() {
+    let rs = results(&check("windows11-nvidia").0);
+    assert_eq!(outcome(&rs, "vllm/linux-or-wsl2"), "fail");
+    assert!(fix(&rs, "vllm/linux-or-wsl2").contains("wsl --install"));
+}
+
+#[test]
+fn vllm_fails_without_a_gpu() {
+    let (doc, code) = check("no-gpu");
+    let rs = results(&doc);
+    assert_eq!(outcome(&rs, "vllm/gpu-present"), "fail");
+    assert!(fix(&rs, "vllm/gpu-present").contains("GPU"));
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn the_7900xtx_passes_its_ruleset() {
+    let rs = results(&check("rx7900xtx-rocm6").0);
+    let bad: Vec<(&String, &str)> = rs
+        .iter()
+        .filter(|(id, _)| id.starts_with("rocm-7900xtx/"))
+        .map(|(id, r)| (id, r["outcome"].as_str().unwrap()))
+        .filter(|(_, o)| !matches!(*o, "pass" | "skip" | "info"))
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+    assert_eq!(outcome(&rs, "rocm-7900xtx/rocm-version"), "pass");
+}
+
+#[test]
+fn the_6700xt_gets_the_hsa_override_advice() {
+    let rs = results(&check("rx6700xt-hsa-override").0);
+    assert_eq!(outcome(&rs, "host/hsa-override-rdna2"), "warn");
+    assert!(fix(&rs, "host/hsa-override-rdna2").contains("HSA_OVERRIDE_GFX_VERSION=10.3.0"));
+}
+
+#[test]
+fn a_driver_mismatch_says_reboot_or_reinstall() {
+    let rs = results(&check("nvidia-driver-mismatch").0);
+    assert_eq!(outcome(&rs, "host/nvidia-driver-version-match"), "fail");
+    let f = fix(&rs, "host/nvidia-driver-version-match").to_lowercase();
+    assert!(f.contains("reboot") && f.contains("reinstall"), "{f}");
+}
+
+#[test]
+fn wsl_advice_on_wsl_machines() {
+    let rs = results(&check("wsl2-nvidia").0);
+    assert_eq!(outcome(&rs, "host/wsl2-linux-filesystem"), "warn");
+    let rs = results(&check("wsl1").0);
+    assert_eq!(outcome(&rs, "host/wsl2-not-wsl1"), "fail");
+    assert!(fix(&rs, "host/wsl2-not-wsl1").contains("wsl --set-version"));
+}
