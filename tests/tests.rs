@@ -1,7 +1,17 @@
-//! One integration-test binary (faster to build than one per file).
+//! One integration-test binary (faster to build and link than one per file).
 
+#[path = "it/fixtures.rs"]
+mod fixtures;
+#[path = "it/preflight.rs"]
+mod preflight;
 #[path = "it/readme.rs"]
 mod readme;
+#[path = "it/redaction.rs"]
+mod redaction;
+#[path = "it/remote.rs"]
+mod remote;
+#[path = "it/rules_cli.rs"]
+mod rules_cli;
 #[path = "it/rulesets.rs"]
 mod rulesets;
 #[path = "it/timeouts.rs"]

@@ -75,7 +75,15 @@ fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
         return f;
     }
 
-    f.set_opt("nvidia.driver_version", q.driver_version.clone());
+    // A report without its header (cut, or a tool that drops it): the kernel module's
+    // version is the driver's.
+    let driver = q.driver_version.clone().or_else(|| {
+        linux
+            .then(|| host.read_text(PROC_VERSION))
+            .flatten()
+            .and_then(|t| parse_proc_version(&t))
+    });
+    f.set_opt("nvidia.driver_version", driver);
     f.set_opt("nvidia.cuda_version", q.cuda_version.clone());
     f.set(
         "nvidia.gpu_count",
@@ -585,5 +593,20 @@ mod tests {
             let q = parse_query(&text[..cut]);
             prop_assert!(q.gpus.len() <= 1);
         }
+    }
+
+    #[test]
+    fn a_headerless_report_takes_the_driver_from_the_kernel_module() {
+        let q = "GPU 00000000:01:00.0\n    Product Name                          : NVIDIA GeForce RTX 4090\n";
+        let h = FakeHost::new()
+            .cmd(&["nvidia-smi", "-q"], q)
+            .file(
+                "/proc/driver/nvidia/version",
+                "NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.14  Thu Feb 22 01:44:30 UTC 2024\n",
+            );
+        let f = run(&h, &Ctx::default());
+        assert_eq!(f.get_str("nvidia.driver_version"), Some("550.54.14"));
+        assert_eq!(f.gpus.len(), 1);
+        assert_eq!(f.get("nvidia.cuda_version"), None);
     }
 }

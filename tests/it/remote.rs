@@ -10,7 +10,7 @@ use std::path::Path;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-const OK: &str = include_str!("rulesets/ok.yaml");
+const OK: &str = include_str!("../rulesets/ok.yaml");
 
 /// What the server does with one connection.
 #[derive(Clone)]
