@@ -133,7 +133,7 @@ fn cell_n(s: &str, max: usize) -> String {
     let mut t: String = s.chars().take(max).collect();
     if s.chars().count() > max {
         // A cut inside a `code span` closes it, so the command keeps reading as code.
-        if t.matches('`').count() % 2 == 1 && s.matches('`').count() % 2 == 0 {
+        if !t.matches('`').count().is_multiple_of(2) && s.matches('`').count().is_multiple_of(2) {
             t.push('`');
         }
         t.push('…');
