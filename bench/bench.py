@@ -40,13 +40,21 @@ FIXTURES = ["ubuntu-rtx4090", "rx7900xtx-rocm6"]
 
 
 def run_once(argv, env=None):
-    """Wall seconds and peak RSS (KiB) of one run."""
+    """Wall seconds and peak RSS (KiB) of one run.
+
+    aidoctor prints its own peak (VmHWM) with AIDOCTOR_PEAK_RSS=1: wait4's ru_maxrss would
+    also count the largest tool it ran (docker alone is ~20 MB)."""
+    env = dict(env or os.environ, AIDOCTOR_PEAK_RSS="1")
     start = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    err = p.stderr.read()
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - start
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return wall, ru.ru_maxrss, p.returncode
+    rss = ru.ru_maxrss
+    for line in err.decode(errors="replace").splitlines():
+        if line.startswith("aidoctor-peak-rss:"):
+            rss = int(line.split(":", 1)[1].split()[0])
+    return wall, rss, os.waitstatus_to_exitcode(status)
 
 
 def measure(argv, runs, env=None):
