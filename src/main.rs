@@ -24,6 +24,9 @@ fn report_peak_rss() {
     if let Ok(s) = std::fs::read_to_string("/proc/self/status")
         && let Some(line) = s.lines().find(|l| l.starts_with("VmHWM:"))
     {
-        eprintln!("aidoctor-peak-rss: {}", line.trim_start_matches("VmHWM:").trim());
+        eprintln!(
+            "aidoctor-peak-rss: {}",
+            line.trim_start_matches("VmHWM:").trim()
+        );
     }
 }

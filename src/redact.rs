@@ -128,76 +128,115 @@ pub struct Redactor {
     secrets: Vec<String>,
 }
 
+/// The patterns spell classes in ASCII (`[0-9]`, `(?-u:\b)`, no `\d`/`\s`/`\w`): what they
+/// look for (addresses, ids, keys) is ASCII, and Unicode tables would cost milliseconds of
+/// compiling on every run.
 fn re(s: &str) -> Regex {
     // The patterns are constants of this file; a bad one is a bug caught by every test.
     Regex::new(s).expect("redaction pattern compiles")
 }
 
 /// `/home/NAME`, `/Users/NAME`, `/var/home/NAME` at the start of a path.
-static UNIX_HOME: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"(^|[\s"'`=:(\[,;|])(/var/home|/home|/Users)/([^/\s"'`:;,)\]|<>\\]+)"#));
+static UNIX_HOME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(^|[[\t\n\x0B\x0C\r ]"'`=:(\[,;|])(/var/home|/home|/Users)/([^/[\t\n\x0B\x0C\r ]"'`:;,)\]|<>\\]+)"#,
+    )
+});
 /// `C:\Users\NAME` (also JSON-escaped `C:\\Users\\NAME`, and `C:/Users/NAME`).
-static WIN_HOME: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"(?i)\b[a-z]:(\\{1,2}|/)users(?:\\{1,2}|/)([^\\/\s"'`:;,)\]|<>]+)"#));
+static WIN_HOME: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"(?i)(?-u:\b)[a-z]:(\\{1,2}|/)users(?:\\{1,2}|/)([^\\/[\t\n\x0B\x0C\r ]"'`:;,)\]|<>]+)"#)
+});
 /// WSL's view of a Windows profile: `/mnt/c/Users/NAME`.
 static WSL_HOME: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"(?i)(/mnt/[a-z]/users/)([^/\s"'`:;,)\]|<>]+)"#));
+    LazyLock::new(|| re(r#"(?i)(/mnt/[a-z]/users/)([^/[\t\n\x0B\x0C\r ]"'`:;,)\]|<>]+)"#));
 static GPU_UUID: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(GPU|MIG)-(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16})\b",
+        r"(?-u:\b)(GPU|MIG)-(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16})(?-u:\b)",
     )
 });
 static UUID: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+    re(
+        r"(?-u:\b)[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?-u:\b)",
+    )
 });
 /// `Serial Number : 1324…`, `Board Serial: …`, `"Serial Number": "…"`, `SERIAL_NUMBER: …`.
 static SERIAL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?im)^([ \t"]*[\w .-]*serial[\w .-]*"?[ \t]*[:=][ \t]*"?)([^"\r\n,]*[^"\r\n, \t])"#)
+    re(
+        r#"(?im)^([ \t"]*[[0-9A-Za-z_] .-]*serial[[0-9A-Za-z_] .-]*"?[ \t]*[:=][ \t]*"?)([^"\r\n,]*[^"\r\n, \t])"#,
+    )
 });
 /// Host names in key/value lines and JSON.
 static HOST_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?im)((?:^[ \t]*(?:static |transient |pretty )?|["'])(?:host ?name|computer ?name|node ?name|nodename|host_name|fqdn)["']?[ \t]*[:=][ \t]*["']?)([^"'\s,}]+)"#,
+        r#"(?im)((?:^[ \t]*(?:static |transient |pretty )?|["'])(?:host ?name|computer ?name|node ?name|nodename|host_name|fqdn)["']?[ \t]*[:=][ \t]*["']?)([^"'[\t\n\x0B\x0C\r ],}]+)"#,
     )
 });
 /// docker info's `"Name"` (the daemon's host name) and swarm node fields. (Its `"ID"` is a
 /// UUID or, before Docker 23, twelve colon-separated groups: see [`DOCKER_ID`].)
-static DOCKER_INFO_FIELD: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"("(?:Name|NodeID|NodeAddr)"\s*:\s*")([^"]+)""#));
-static DOCKER_ID: LazyLock<Regex> = LazyLock::new(|| re(r"\b[A-Z0-9]{4}(?::[A-Z0-9]{4}){11}\b"));
+static DOCKER_INFO_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"("(?:Name|NodeID|NodeAddr)"[\t\n\x0B\x0C\r ]*:[\t\n\x0B\x0C\r ]*")([^"]+)""#)
+});
+static DOCKER_ID: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?-u:\b)[A-Z0-9]{4}(?::[A-Z0-9]{4}){11}(?-u:\b)"));
 static MAC: LazyLock<Regex> = LazyLock::new(|| re(r"(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}"));
-static IPV4: LazyLock<Regex> = LazyLock::new(|| re(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})"));
+static IPV4: LazyLock<Regex> =
+    LazyLock::new(|| re(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})"));
 /// The words just before a dotted quad that make it a version.
 static VERSION_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:version|ver|release|firmware|fw|build|kernel|wsl\d?|wslg|driver|bios)[^\w\n]{0,6}$",
+        r"(?i)(?-u:\b)(?:version|ver|release|firmware|fw|build|kernel|wsl[0-9]?|wslg|driver|bios)[^[0-9A-Za-z_]\n]{0,6}$",
     )
 });
 static IPV6_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| re(r"[0-9A-Fa-f:]*:[0-9A-Fa-f:]*"));
 /// `HF_TOKEN=…`, `OPENAI_API_KEY: …`, `"GITHUB_TOKEN": "…"`, `export FOO_SECRET='…'`.
 static SECRET_ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)(\b[A-Z0-9_]*(?:TOKEN|API_?KEY|SECRET|PASSWORD|PASSWD|ACCESS_KEY|ACCESS_KEY_ID|PRIVATE_KEY|CREDENTIALS?)["']?[ \t]*[:=][ \t]*["']?)([^\s"',;}]+)"#,
+        r#"(?i)((?-u:\b)[A-Z0-9_]*(?:TOKEN|API_?KEY|SECRET|PASSWORD|PASSWD|ACCESS_KEY|ACCESS_KEY_ID|PRIVATE_KEY|CREDENTIALS?)["']?[ \t]*[:=][ \t]*["']?)([^[\t\n\x0B\x0C\r ]"',;}]+)"#,
     )
 });
 /// Tokens recognisable by their shape alone.
 static TOKEN_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        r"\b(?:hf_[A-Za-z0-9]{30,}",
+        r"(?-u:\b)(?:hf_[A-Za-z0-9]{30,}",
         r"|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}",
         r"|gh[pousr]_[A-Za-z0-9]{36,}",
         r"|github_pat_[A-Za-z0-9_]{22,}",
         r"|glpat-[A-Za-z0-9_-]{20,}",
         r"|xox[abprs]-[A-Za-z0-9-]{10,}",
         r"|AKIA[0-9A-Z]{16}",
-        r"|AIza[0-9A-Za-z_-]{35})\b",
+        r"|AIza[0-9A-Za-z_-]{35})(?-u:\b)",
     ))
 });
 static BEARER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b((?:bearer|token|basic)[ \t]+)([A-Za-z0-9._~+/=-]{8,})"));
+    LazyLock::new(|| re(r"(?i)(?-u:\b)((?:bearer|token|basic)[ \t]+)([A-Za-z0-9._~+/=-]{8,})"));
 /// `https://user:password@host/` — a proxy or index URL with credentials.
-static URL_CREDENTIALS: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/\s@:]+:[^/\s@]+|[^/\s@:]{16,})@"));
+static URL_CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?-u:\b)([a-z][a-z0-9+.-]*://)([^/[\t\n\x0B\x0C\r ]@:]+:[^/[\t\n\x0B\x0C\r ]@]+|[^/[\t\n\x0B\x0C\r ]@:]{16,})@",
+    )
+});
+
+/// Compile every pattern now (on a thread that would otherwise wait), not when the first
+/// text is redacted.
+pub fn warm() {
+    LazyLock::force(&UNIX_HOME);
+    LazyLock::force(&WIN_HOME);
+    LazyLock::force(&WSL_HOME);
+    LazyLock::force(&GPU_UUID);
+    LazyLock::force(&UUID);
+    LazyLock::force(&SERIAL);
+    LazyLock::force(&HOST_FIELD);
+    LazyLock::force(&DOCKER_INFO_FIELD);
+    LazyLock::force(&DOCKER_ID);
+    LazyLock::force(&MAC);
+    LazyLock::force(&IPV4);
+    LazyLock::force(&VERSION_CONTEXT);
+    LazyLock::force(&IPV6_CANDIDATE);
+    LazyLock::force(&SECRET_ASSIGN);
+    LazyLock::force(&TOKEN_SHAPE);
+    LazyLock::force(&BEARER);
+    LazyLock::force(&URL_CREDENTIALS);
+}
 
 impl Redactor {
     /// Learn the identifying values of this machine.

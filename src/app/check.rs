@@ -1,7 +1,6 @@
-//! `aidoctor check`: resolve the rulesets (errors exit 2 before probing), probe, evaluate,
-//! render.
+//! `aidoctor check`: resolve the rulesets (while probing; errors exit 2), evaluate, render.
 
-use super::{AppError, gather, out_err, targets};
+use super::{AppError, Probed, gather_with, out_err, targets};
 use crate::cli::{CheckArgs, CheckFormat, ProbeArgs};
 use crate::render::style::Styler;
 use crate::render::text::TextOptions;
@@ -10,8 +9,10 @@ use crate::rules::evaluate;
 use std::io::Write;
 
 pub fn run(p: &ProbeArgs, a: &CheckArgs) -> Result<Exit, AppError> {
-    let targets = targets::resolve(&a.targets, a.project.as_deref(), a.offline)?;
-    let g = gather(p)?;
+    let (Probed { g, redactor }, targets) = gather_with(p, || {
+        targets::resolve(&a.targets, a.project.as_deref(), a.offline)
+    })?;
+    let targets = targets?;
     let report = Report {
         rulesets: targets
             .iter()
@@ -25,7 +26,7 @@ pub fn run(p: &ProbeArgs, a: &CheckArgs) -> Result<Exit, AppError> {
         redacted: false,
     };
     // Identifiers never reach the screen or a CI log either (issue: sharing).
-    let report = crate::redact::Redactor::from_host(super::host(p)?.as_ref()).report(&report);
+    let report = redactor.report(&report);
     let (mut w, styler): (Box<dyn Write>, Styler) = match &a.output {
         Some(path) => (
             Box::new(

@@ -1,6 +1,6 @@
 //! `aidoctor facts` and `aidoctor snapshot`.
 
-use super::{AppError, ctx, gather, out_err};
+use super::{AppError, Probed, ctx, gather_with, out_err};
 use crate::cli::{FactsFormat, ProbeArgs};
 use crate::host::live::LiveHost;
 use crate::host::record::RecordingHost;
@@ -12,9 +12,9 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(p: &ProbeArgs, format: FactsFormat) -> Result<Exit, AppError> {
-    let mut g = gather(p)?;
+    let (Probed { mut g, redactor }, ()) = gather_with(p, || ())?;
     // Identifiers stay off the screen and out of pasted logs (issue: sharing).
-    g.facts = Redactor::from_host(super::host(p)?.as_ref()).facts(&g.facts);
+    g.facts = redactor.facts(&g.facts);
     let mut out = std::io::stdout().lock();
     match format {
         FactsFormat::Json => {

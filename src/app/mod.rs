@@ -123,9 +123,34 @@ pub(crate) fn host(p: &ProbeArgs) -> Result<Box<dyn Host>, AppError> {
     }
 }
 
-/// Probe the machine (live or replayed).
-pub(crate) fn gather(p: &ProbeArgs) -> Result<Gathered, AppError> {
+/// What a command works from: the facts, and the redactor that learned this machine's names.
+pub(crate) struct Probed {
+    pub g: Gathered,
+    pub redactor: crate::redact::Redactor,
+}
+
+/// Probe the machine (live or replayed) while, on another thread, the redactor learns the
+/// machine's names and `side` runs (parsing rulesets): neither waits for the other.
+pub(crate) fn gather_with<T: Send>(
+    p: &ProbeArgs,
+    side: impl FnOnce() -> T + Send,
+) -> Result<(Probed, T), AppError> {
     let ctx = ctx(p)?;
     let host = host(p)?;
-    Ok(probes::gather(host.as_ref(), &ctx, p.fast))
+    let h: &dyn Host = host.as_ref();
+    let (g, redactor, t) = std::thread::scope(|s| {
+        let redactor = s.spawn(move || {
+            let r = crate::redact::Redactor::from_host(h);
+            crate::redact::warm();
+            r
+        });
+        let side = s.spawn(side);
+        let g = probes::gather(h, &ctx, p.fast);
+        let redactor = redactor
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let t = side.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (g, redactor, t)
+    });
+    Ok((Probed { g, redactor }, t))
 }

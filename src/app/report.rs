@@ -1,27 +1,28 @@
 //! `aidoctor report`: probe, evaluate every built-in ruleset (or the ones named with
 //! `--ruleset`), redact, and write Markdown for an issue tracker (or JSON).
 
-use super::{AppError, gather, out_err, targets};
+use super::{AppError, Probed, gather_with, out_err, targets};
 use crate::cli::{ProbeArgs, ReportArgs, ReportFormat};
-use crate::redact::Redactor;
 use crate::report::{Exit, Report};
 use crate::rules::{builtin, evaluate};
 use std::io::Write;
 
 pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
-    let targets = if a.rulesets.is_empty() {
-        builtin()
-            .into_iter()
-            .map(|rs| targets::Target {
-                ruleset: rs,
-                origin: "builtin".into(),
-                notices: Vec::new(),
-            })
-            .collect()
-    } else {
-        targets::resolve(&a.rulesets, None, false)?
-    };
-    let g = gather(p)?;
+    let (Probed { g, redactor }, targets) = gather_with(p, || {
+        if a.rulesets.is_empty() {
+            Ok(builtin()
+                .into_iter()
+                .map(|rs| targets::Target {
+                    ruleset: rs,
+                    origin: "builtin".into(),
+                    notices: Vec::new(),
+                })
+                .collect())
+        } else {
+            targets::resolve(&a.rulesets, None, false)
+        }
+    })?;
+    let targets: Vec<targets::Target> = targets?;
     let mut report = Report {
         rulesets: targets
             .iter()
@@ -36,8 +37,7 @@ pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
     };
     if !a.no_redact {
         // The live machine teaches its names; a replayed one is redacted by pattern.
-        let host = super::host(p)?;
-        report = Redactor::from_host(host.as_ref()).report(&report);
+        report = redactor.report(&report);
     }
     let mut w: Box<dyn Write> = match &a.output {
         Some(path) => Box::new(

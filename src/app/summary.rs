@@ -1,7 +1,7 @@
 //! `aidoctor` with no command: the machine in one line per area, one line per built-in
 //! ruleset, then the top fixes. Exits as `aidoctor check host` does.
 
-use super::{AppError, gather, out_err};
+use super::{AppError, Probed, gather_with, out_err};
 use crate::cli::ProbeArgs;
 use crate::facts::Facts;
 use crate::render::facts_text::value_text;
@@ -15,13 +15,13 @@ use std::io::Write;
 const TOP_FIXES: usize = 5;
 
 pub fn run(p: &ProbeArgs) -> Result<Exit, AppError> {
-    let g = gather(p)?;
-    let reports: Vec<RulesetReport> = builtin()
+    let (Probed { g, redactor }, rulesets) = gather_with(p, builtin)?;
+    let reports: Vec<RulesetReport> = rulesets
         .iter()
         .map(|rs| evaluate(rs, &g.facts, "builtin"))
         .collect();
     // Identifiers stay off the screen (and out of pasted terminal logs): issue sharing.
-    let all = crate::redact::Redactor::from_host(super::host(p)?.as_ref()).report(&Report {
+    let all = redactor.report(&Report {
         facts: g.facts,
         rulesets: reports,
         redacted: false,

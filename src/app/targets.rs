@@ -50,7 +50,6 @@ pub fn resolve(
     if args.is_empty() {
         args.push("host".to_string());
     }
-    let builtins = rules::builtin();
     let mut out = Vec::new();
     let mut errors: Vec<RulesetError> = Vec::new();
     for a in &args {
@@ -66,9 +65,9 @@ pub fn resolve(
             }
             continue;
         }
-        if let Some(rs) = builtins.iter().find(|r| r.id.value == *a) {
+        if let Some(rs) = rules::load::builtin_one(a) {
             out.push(Target {
-                ruleset: rs.clone(),
+                ruleset: rs,
                 origin: "builtin".into(),
                 notices: Vec::new(),
             });
@@ -77,7 +76,7 @@ pub fn resolve(
         let path = Path::new(a);
         let looks_like_file = path.exists() || a.ends_with(".yaml") || a.ends_with(".yml");
         if !looks_like_file {
-            let ids: Vec<&str> = builtins.iter().map(|r| r.id.value.as_str()).collect();
+            let ids = rules::load::builtin_ids();
             return Err(AppError::Usage(format!(
                 "unknown ruleset `{a}`: built-in rulesets are {}; or give a path to a ruleset file",
                 if ids.is_empty() {

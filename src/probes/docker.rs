@@ -31,16 +31,29 @@ pub static PROBE: Probe = Probe {
 const VERSION_ARGV: &[&str] = &["docker", "version", "--format", "{{json .}}"];
 const INFO_ARGV: &[&str] = &["docker", "info", "--format", "{{json .}}"];
 
+const CTK_ARGV: &[&str] = &["nvidia-ctk", "--version"];
+
 fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
     let mut f = Facts::new();
-    docker(host, ctx, &mut f);
-    nvidia_ctk(host, ctx, &mut f);
+    // The three tools answer independently, so they are asked at once: a run then costs the
+    // slowest of them, not their sum. (`docker info` is read only when `docker version`
+    // found a server.)
+    let (version, info, ctk) = std::thread::scope(|s| {
+        let info = s.spawn(|| host.run(INFO_ARGV, ctx.timeout));
+        let ctk = s.spawn(|| host.run(CTK_ARGV, ctx.timeout));
+        let version = host.run(VERSION_ARGV, ctx.timeout);
+        let join = |h: std::thread::ScopedJoinHandle<'_, CommandOutput>| {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        };
+        (version, join(info), join(ctk))
+    });
+    docker(&version, &info, &mut f);
+    nvidia_ctk(&ctk, &mut f);
     f
 }
 
-fn docker(host: &dyn Host, ctx: &Ctx, f: &mut Facts) {
-    let out = host.run(VERSION_ARGV, ctx.timeout);
-    if let Some(code) = spawn_failure(&out) {
+fn docker(out: &CommandOutput, info_out: &CommandOutput, f: &mut Facts) {
+    if let Some(code) = spawn_failure(out) {
         f.set_error("docker", code, "`docker` was not found on PATH");
         return;
     }
@@ -73,7 +86,7 @@ fn docker(host: &dyn Host, ctx: &Ctx, f: &mut Facts) {
         return;
     }
 
-    let out = host.run(INFO_ARGV, ctx.timeout);
+    let out = info_out;
     if out.timed_out {
         f.set_error("docker", "timeout", "`docker info` did not answer in time");
         return;
@@ -113,9 +126,8 @@ fn docker(host: &dyn Host, ctx: &Ctx, f: &mut Facts) {
     f.set_opt("docker.rootless", info.rootless);
 }
 
-fn nvidia_ctk(host: &dyn Host, ctx: &Ctx, f: &mut Facts) {
-    let out = host.run(&["nvidia-ctk", "--version"], ctx.timeout);
-    if let Some(code) = spawn_failure(&out) {
+fn nvidia_ctk(out: &CommandOutput, f: &mut Facts) {
+    if let Some(code) = spawn_failure(out) {
         f.set_error("nvidia_ctk", code, "`nvidia-ctk` was not found on PATH");
         return;
     }

@@ -47,6 +47,20 @@ pub fn builtin() -> Vec<Ruleset> {
         .collect()
 }
 
+/// The ids of the built-in rulesets, in listing order (nothing is parsed).
+pub fn builtin_ids() -> Vec<&'static str> {
+    BUILTIN.iter().map(|(id, _)| *id).collect()
+}
+
+/// One built-in ruleset by id, parsing only that one (a run checks one or two of them).
+pub fn builtin_one(id: &str) -> Option<Ruleset> {
+    BUILTIN.iter().find(|(i, _)| *i == id).map(|(id, text)| {
+        // Invariant: `builtin_rulesets_lint_clean` parses every one of them.
+        load_str(text, &format!("rules/{id}.yaml"))
+            .unwrap_or_else(|e| panic!("built-in ruleset {id} is invalid: {e:?}"))
+    })
+}
+
 /// Parse and validate one ruleset. `origin` names it in errors.
 pub fn load_str(text: &str, origin: &str) -> Result<Ruleset, Vec<RulesetError>> {
     let rs = crate::yaml::from_str::<Ruleset>(text).map_err(|e| {
