@@ -216,28 +216,6 @@ static URL_CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Compile every pattern now (on a thread that would otherwise wait), not when the first
-/// text is redacted.
-pub fn warm() {
-    LazyLock::force(&UNIX_HOME);
-    LazyLock::force(&WIN_HOME);
-    LazyLock::force(&WSL_HOME);
-    LazyLock::force(&GPU_UUID);
-    LazyLock::force(&UUID);
-    LazyLock::force(&SERIAL);
-    LazyLock::force(&HOST_FIELD);
-    LazyLock::force(&DOCKER_INFO_FIELD);
-    LazyLock::force(&DOCKER_ID);
-    LazyLock::force(&MAC);
-    LazyLock::force(&IPV4);
-    LazyLock::force(&VERSION_CONTEXT);
-    LazyLock::force(&IPV6_CANDIDATE);
-    LazyLock::force(&SECRET_ASSIGN);
-    LazyLock::force(&TOKEN_SHAPE);
-    LazyLock::force(&BEARER);
-    LazyLock::force(&URL_CREDENTIALS);
-}
-
 impl Redactor {
     /// Learn the identifying values of this machine.
     pub fn from_host(host: &dyn Host) -> Redactor {
@@ -367,12 +345,26 @@ impl Redactor {
             out = out.replace(v.as_str(), "[secret]");
         }
         // Credentials before anything else rewrites the URL around them.
-        out = URL_CREDENTIALS
-            .replace_all(&out, "$1[secret]@")
-            .into_owned();
-        out = TOKEN_SHAPE.replace_all(&out, "[secret]").into_owned();
-        out = SECRET_ASSIGN.replace_all(&out, "$1[secret]").into_owned();
-        out = BEARER.replace_all(&out, "$1[secret]").into_owned();
+        // Each pattern runs (and is compiled, once) only where a cheap look at the text says
+        // it could match: most texts are versions and names, and compiling every pattern
+        // would cost a run milliseconds.
+        let lower = s.to_ascii_lowercase();
+        let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
+        let count = |c: char| s.matches(c).count();
+        if has(&["://"]) && s.contains('@') {
+            out = URL_CREDENTIALS
+                .replace_all(&out, "$1[secret]@")
+                .into_owned();
+        }
+        if has(&["hf_", "sk-", "gh", "glpat-", "xox", "akia", "aiza"]) {
+            out = TOKEN_SHAPE.replace_all(&out, "[secret]").into_owned();
+        }
+        if has(&["token", "key", "secret", "passw", "credential"]) {
+            out = SECRET_ASSIGN.replace_all(&out, "$1[secret]").into_owned();
+        }
+        if has(&["bearer", "token", "basic"]) {
+            out = BEARER.replace_all(&out, "$1[secret]").into_owned();
+        }
         if let Some(h) = &self.home {
             out = out.replace(h.as_str(), "~");
             if h.contains('\\') {
@@ -380,65 +372,88 @@ impl Redactor {
                 out = out.replace(&h.replace('\\', "\\\\"), "~");
             }
         }
-        out = UNIX_HOME
-            .replace_all(&out, |c: &Captures| {
-                if is_shared_home(&c[3]) {
-                    c[0].to_string()
-                } else {
-                    format!("{}~", &c[1])
-                }
-            })
-            .into_owned();
-        out = WIN_HOME
-            .replace_all(&out, |c: &Captures| {
-                if is_shared_home(&c[2]) {
-                    c[0].to_string()
-                } else {
-                    "~".to_string()
-                }
-            })
-            .into_owned();
-        out = WSL_HOME
-            .replace_all(&out, |c: &Captures| {
-                if is_shared_home(&c[2]) {
-                    c[0].to_string()
-                } else {
-                    format!("{}[user]", &c[1])
-                }
-            })
-            .into_owned();
+        if has(&["/home/", "/users/"]) {
+            out = UNIX_HOME
+                .replace_all(&out, |c: &Captures| {
+                    if is_shared_home(&c[3]) {
+                        c[0].to_string()
+                    } else {
+                        format!("{}~", &c[1])
+                    }
+                })
+                .into_owned();
+        }
+        if has(&["users"]) {
+            out = WIN_HOME
+                .replace_all(&out, |c: &Captures| {
+                    if is_shared_home(&c[2]) {
+                        c[0].to_string()
+                    } else {
+                        "~".to_string()
+                    }
+                })
+                .into_owned();
+        }
+        if has(&["/mnt/"]) {
+            out = WSL_HOME
+                .replace_all(&out, |c: &Captures| {
+                    if is_shared_home(&c[2]) {
+                        c[0].to_string()
+                    } else {
+                        format!("{}[user]", &c[1])
+                    }
+                })
+                .into_owned();
+        }
         if let Some(h) = &self.hostname {
             out = replace_word(&out, h, "[host]");
         }
         if let Some(u) = &self.username {
             out = replace_word(&out, u, "[user]");
         }
-        out = HOST_FIELD.replace_all(&out, "$1[host]").into_owned();
+        if has(&["host", "computer", "node", "fqdn"]) {
+            out = HOST_FIELD.replace_all(&out, "$1[host]").into_owned();
+        }
         if out.contains("\"ServerVersion\"") || out.contains("\"DockerRootDir\"") {
             out = DOCKER_INFO_FIELD
                 .replace_all(&out, "$1[redacted]\"")
                 .into_owned();
         }
-        out = DOCKER_ID.replace_all(&out, "[uuid]").into_owned();
-        out = GPU_UUID.replace_all(&out, "$1-[uuid]").into_owned();
-        out = UUID.replace_all(&out, "[uuid]").into_owned();
-        out = SERIAL
-            .replace_all(&out, |c: &Captures| {
-                let v = c[2].trim();
-                let keep = ["n/a", "none", "not supported", "unknown", "[serial]", "0"]
-                    .contains(&v.to_ascii_lowercase().as_str())
-                    || v.chars().all(|ch| ch == '0')
-                    || v.starts_with('[') && v.ends_with(']');
-                if keep {
-                    c[0].to_string()
-                } else {
-                    format!("{}[serial]", &c[1])
-                }
-            })
-            .into_owned();
-        out = redact_macs(&out);
-        out = redact_ipv4(&out, version_field);
-        redact_ipv6(&out)
+        if count(':') >= 11 {
+            out = DOCKER_ID.replace_all(&out, "[uuid]").into_owned();
+        }
+        if has(&["gpu-", "mig-"]) {
+            out = GPU_UUID.replace_all(&out, "$1-[uuid]").into_owned();
+        }
+        if count('-') >= 4 {
+            out = UUID.replace_all(&out, "[uuid]").into_owned();
+        }
+        if has(&["serial"]) {
+            out = SERIAL
+                .replace_all(&out, |c: &Captures| {
+                    let v = c[2].trim();
+                    let keep = ["n/a", "none", "not supported", "unknown", "[serial]", "0"]
+                        .contains(&v.to_ascii_lowercase().as_str())
+                        || v.chars().all(|ch| ch == '0')
+                        || v.starts_with('[') && v.ends_with(']');
+                    if keep {
+                        c[0].to_string()
+                    } else {
+                        format!("{}[serial]", &c[1])
+                    }
+                })
+                .into_owned();
+        }
+        if count(':') + count('-') >= 5 {
+            out = redact_macs(&out);
+        }
+        if count('.') >= 3 {
+            out = redact_ipv4(&out, version_field);
+        }
+        if count(':') >= 2 {
+            out = redact_ipv6(&out);
+        }
+        out
     }
 }
 

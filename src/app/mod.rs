@@ -139,11 +139,7 @@ pub(crate) fn gather_with<T: Send>(
     let host = host(p)?;
     let h: &dyn Host = host.as_ref();
     let (g, redactor, t) = std::thread::scope(|s| {
-        let redactor = s.spawn(move || {
-            let r = crate::redact::Redactor::from_host(h);
-            crate::redact::warm();
-            r
-        });
+        let redactor = s.spawn(move || crate::redact::Redactor::from_host(h));
         let side = s.spawn(side);
         let g = probes::gather(h, &ctx, p.fast);
         let redactor = redactor
