@@ -36,7 +36,7 @@ LATENCY = {
     "cmd": 20,
 }
 RULESETS = ["host", "comfyui", "vllm", "axolotl", "llamacpp", "open-webui", "rocm-7900xtx"]
-FIXTURES = ["ubuntu-rtx4090", "rx7900xtx-rocm6"]
+FIXTURES = ["docker-no-nvidia-runtime", "rx7900xtx-rocm6"]
 
 
 def run_once(argv, env=None):

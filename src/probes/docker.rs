@@ -35,24 +35,22 @@ const CTK_ARGV: &[&str] = &["nvidia-ctk", "--version"];
 
 fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
     let mut f = Facts::new();
-    // The three tools answer independently, so they are asked at once: a run then costs the
-    // slowest of them, not their sum. (`docker info` is read only when `docker version`
-    // found a server.)
-    let (version, info, ctk) = std::thread::scope(|s| {
-        let info = s.spawn(|| host.run(INFO_ARGV, ctx.timeout));
+    // nvidia-ctk answers on its own, so it is asked beside docker. `docker info` is asked
+    // only once `docker version` found a server: with the daemon down (a common case) it
+    // would only repeat the error, and two Go programs starting at once on a small machine
+    // cost more than one after the other.
+    let (version, ctk) = std::thread::scope(|s| {
         let ctk = s.spawn(|| host.run(CTK_ARGV, ctx.timeout));
         let version = host.run(VERSION_ARGV, ctx.timeout);
-        let join = |h: std::thread::ScopedJoinHandle<'_, CommandOutput>| {
-            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-        };
-        (version, join(info), join(ctk))
+        let ctk = ctk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (version, ctk)
     });
-    docker(&version, &info, &mut f);
+    docker(host, ctx, &version, &mut f);
     nvidia_ctk(&ctk, &mut f);
     f
 }
 
-fn docker(out: &CommandOutput, info_out: &CommandOutput, f: &mut Facts) {
+fn docker(host: &dyn Host, ctx: &Ctx, out: &CommandOutput, f: &mut Facts) {
     if let Some(code) = spawn_failure(out) {
         f.set_error("docker", code, "`docker` was not found on PATH");
         return;
@@ -86,7 +84,7 @@ fn docker(out: &CommandOutput, info_out: &CommandOutput, f: &mut Facts) {
         return;
     }
 
-    let out = info_out;
+    let out = host.run(INFO_ARGV, ctx.timeout);
     if out.timed_out {
         f.set_error("docker", "timeout", "`docker info` did not answer in time");
         return;
