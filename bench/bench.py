@@ -110,7 +110,7 @@ def main():
     print("| scenario | median wall | peak RSS | slowest probe | wall / slowest | sum of probes | wall / sum |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, wall, rss, slowest, total in rows:
-        ratio = f"{wall / slowest:.2f}" if slowest > 0.01 else "n/a"
+        ratio = f"{wall / slowest:.2f}" if slowest > 0.001 else "n/a"
         print(f"| {name} | {wall * 1000:.1f} ms | {rss / 1024:.1f} MB | {slowest * 1000:.1f} ms | {ratio} "
               f"| {total * 1000:.1f} ms | {wall / total if total else 0:.2f} |")
     if ed is not None:
