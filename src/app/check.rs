@@ -5,7 +5,6 @@ use crate::cli::{CheckArgs, CheckFormat, ProbeArgs};
 use crate::render::style::Styler;
 use crate::render::text::TextOptions;
 use crate::report::{Exit, Report};
-use crate::rules::evaluate;
 use std::io::Write;
 
 pub fn run(p: &ProbeArgs, a: &CheckArgs) -> Result<Exit, AppError> {
@@ -13,18 +12,7 @@ pub fn run(p: &ProbeArgs, a: &CheckArgs) -> Result<Exit, AppError> {
         targets::resolve(&a.targets, a.project.as_deref(), a.offline)
     })?;
     let targets = targets?;
-    let report = Report {
-        rulesets: targets
-            .iter()
-            .map(|t| {
-                let mut r = evaluate(&t.ruleset, &g.facts, &t.origin);
-                r.notices.extend(t.notices.iter().cloned());
-                r
-            })
-            .collect(),
-        facts: g.facts,
-        redacted: false,
-    };
+    let report = targets::report(&targets, g.facts);
     // Identifiers never reach the screen or a CI log either (issue: sharing).
     let report = redactor.report(&report);
     let (mut w, styler): (Box<dyn Write>, Styler) = match &a.output {

@@ -3,8 +3,8 @@
 
 use super::{AppError, Probed, gather_with, out_err, targets};
 use crate::cli::{ProbeArgs, ReportArgs, ReportFormat};
-use crate::report::{Exit, Report};
-use crate::rules::{builtin, evaluate};
+use crate::report::Exit;
+use crate::rules::builtin;
 use std::io::Write;
 
 pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
@@ -23,18 +23,7 @@ pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
         }
     })?;
     let targets: Vec<targets::Target> = targets?;
-    let mut report = Report {
-        rulesets: targets
-            .iter()
-            .map(|t| {
-                let mut r = evaluate(&t.ruleset, &g.facts, &t.origin);
-                r.notices.extend(t.notices.iter().cloned());
-                r
-            })
-            .collect(),
-        facts: g.facts,
-        redacted: false,
-    };
+    let mut report = targets::report(&targets, g.facts);
     if !a.no_redact {
         // The live machine teaches its names; a replayed one is redacted by pattern.
         report = redactor.report(&report);

@@ -103,3 +103,19 @@ pub fn resolve(
         Err(AppError::Ruleset(errors))
     }
 }
+
+/// Evaluate every target on the facts: the report each renderer reads.
+pub fn report(targets: &[Target], facts: crate::facts::Facts) -> crate::report::Report {
+    crate::report::Report {
+        rulesets: targets
+            .iter()
+            .map(|t| {
+                let mut r = rules::evaluate(&t.ruleset, &facts, &t.origin);
+                r.notices.extend(t.notices.iter().cloned());
+                r
+            })
+            .collect(),
+        facts,
+        redacted: false,
+    }
+}

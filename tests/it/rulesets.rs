@@ -7,16 +7,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-const RULESETS: &[&str] = &[
-    "host",
-    "comfyui",
-    "vllm",
-    "axolotl",
-    "llamacpp",
-    "open-webui",
-    "rocm-7900xtx",
-];
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -38,7 +28,7 @@ fn check(fixture: &str) -> (Value, i32) {
         .current_dir(root())
         .env_clear()
         .arg("check")
-        .args(RULESETS)
+        .args(aidoctor::rules::load::builtin_ids())
         .args([
             "--replay",
             &format!("fixtures/{fixture}"),
