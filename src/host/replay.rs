@@ -181,6 +181,12 @@ impl ReplayHost {
     }
 }
 
+/// What the OS says of a missing file (ENOENT / ERROR_FILE_NOT_FOUND, both 2), so that a
+/// replayed machine reads exactly like the live one did.
+fn not_found() -> io::Error {
+    io::Error::from_raw_os_error(2)
+}
+
 impl Host for ReplayHost {
     fn platform(&self) -> Platform {
         self.snap.platform
@@ -191,9 +197,7 @@ impl Host for ReplayHost {
     }
 
     fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
-        let p = self
-            .file_path(path)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "not in snapshot"))?;
+        let p = self.file_path(path).ok_or_else(not_found)?;
         if let Some(a) = self.snap.paths.get(path)
             && a.exists
             && !a.readable
@@ -204,7 +208,7 @@ impl Host for ReplayHost {
             ));
         }
         if !p.is_file() {
-            return Err(io::Error::new(io::ErrorKind::NotFound, "not in snapshot"));
+            return Err(not_found());
         }
         let mut buf = Vec::new();
         std::fs::File::open(p)?
@@ -240,7 +244,7 @@ impl Host for ReplayHost {
         if found {
             Ok(names.into_iter().collect())
         } else {
-            Err(io::Error::new(io::ErrorKind::NotFound, "not in snapshot"))
+            Err(not_found())
         }
     }
 

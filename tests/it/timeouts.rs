@@ -91,3 +91,37 @@ fn a_hung_docker_costs_at_most_its_timeout() {
     assert_eq!(facts["docker"]["error"], "timeout", "{}", facts["docker"]);
     assert!(took < BUDGET, "run took {took:?}");
 }
+
+/// What `aidoctor snapshot` records of this machine replays to the same facts.
+#[test]
+fn a_live_snapshot_replays_to_the_same_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("machine");
+    let bin = env!("CARGO_BIN_EXE_aidoctor");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    run(&["snapshot", snap.to_str().unwrap(), "--fast"]);
+    let facts = |extra: &[&str]| {
+        let mut args = vec!["facts", "--fast", "--format", "json"];
+        args.extend_from_slice(extra);
+        let mut v: Value = serde_json::from_slice(&run(&args)).unwrap();
+        let m = v.as_object_mut().unwrap();
+        m.remove("probes");
+        // Values that move between two runs on a live machine.
+        m.get_mut("memory")
+            .and_then(|x| x.as_object_mut())
+            .map(|x| x.remove("available_mib"));
+        m.remove("disk");
+        v
+    };
+    let live = facts(&[]);
+    let replayed = facts(&["--replay", snap.to_str().unwrap()]);
+    assert_eq!(live, replayed);
+}
