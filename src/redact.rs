@@ -299,14 +299,9 @@ impl Redactor {
 
     /// Facts with every string redacted.
     pub fn facts(&self, f: &crate::facts::Facts) -> crate::facts::Facts {
-        let mut facts = crate::facts::Facts::from_json(&self.json(&f.to_json()));
-        // Process names can carry paths (/home/bob/venv/bin/python).
-        for g in &mut facts.gpus {
-            for p in &mut g.processes {
-                p.name = self.text(&p.name);
-            }
-        }
-        facts
+        // GPUs are in the JSON too: process names (which can carry paths such as
+        // /home/bob/venv/bin/python) are redacted with every other string.
+        crate::facts::Facts::from_json(&self.json(&f.to_json()))
     }
 
     /// A report with every fact, message and origin redacted, marked as redacted.
@@ -495,16 +490,40 @@ fn replace_word(s: &str, word: &str, with: &str) -> String {
     out
 }
 
+/// Replace each match of `re` for which `redact` says so with `with`; the rest stays.
+fn replace_where(s: &str, re: &Regex, with: &str, redact: impl Fn(&Captures) -> bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for c in re.captures_iter(s) {
+        let Some(m) = c.get(0) else { continue };
+        if redact(&c) {
+            out.push_str(&s[last..m.start()]);
+            out.push_str(with);
+            last = m.end();
+        }
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
+/// The characters just before and just after a match: whether it is glued to a longer token.
+fn neighbours(s: &str, c: &Captures) -> (Option<char>, Option<char>) {
+    let Some(m) = c.get(0) else {
+        return (None, None);
+    };
+    (
+        s[..m.start()].chars().next_back(),
+        s[m.end()..].chars().next(),
+    )
+}
+
 fn redact_ipv4(s: &str, version_field: bool) -> String {
     if version_field {
         return s.to_string();
     }
-    let mut out = String::with_capacity(s.len());
-    let mut last = 0;
-    for c in IPV4.captures_iter(s) {
-        let Some(m) = c.get(0) else { continue };
-        let before = s[..m.start()].chars().next_back();
-        let after = s[m.end()..].chars().next();
+    replace_where(s, &IPV4, "[ip]", |c| {
+        let Some(m) = c.get(0) else { return false };
+        let (before, after) = neighbours(s, c);
         let after2 = s[m.end()..].chars().nth(1);
         let glued_before = before.is_some_and(|b| b.is_alphanumeric() || "._-+".contains(b));
         let glued_after = after.is_some_and(|a| a.is_alphanumeric() || "-+_".contains(a))
@@ -520,59 +539,31 @@ fn redact_ipv4(s: &str, version_field: bool) -> String {
         let versiony = VERSION_CONTEXT.is_match(&s[line_start..m.start()]);
         let harmless =
             matches!(octets.first(), Some(&"127") | Some(&"0")) || octets.first() == Some(&"255");
-        if canonical && !glued_before && !glued_after && !versiony && !harmless {
-            out.push_str(&s[last..m.start()]);
-            out.push_str("[ip]");
-            last = m.end();
-        }
-    }
-    out.push_str(&s[last..]);
-    out
+        canonical && !glued_before && !glued_after && !versiony && !harmless
+    })
 }
 
 /// MAC addresses not glued to more hex groups (a longer colon run is something else).
 fn redact_macs(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut last = 0;
-    for m in MAC.find_iter(s) {
-        let glue = |c: char| c.is_ascii_hexdigit() || ":.-".contains(c);
-        let before = s[..m.start()].chars().next_back();
-        let after = s[m.end()..].chars().next();
-        if before.is_some_and(glue) || after.is_some_and(glue) {
-            continue;
-        }
-        out.push_str(&s[last..m.start()]);
-        out.push_str("[mac]");
-        last = m.end();
-    }
-    out.push_str(&s[last..]);
-    out
+    let glue = |c: char| c.is_ascii_hexdigit() || ":.-".contains(c);
+    replace_where(s, &MAC, "[mac]", |c| {
+        let (before, after) = neighbours(s, c);
+        !before.is_some_and(glue) && !after.is_some_and(glue)
+    })
 }
 
 fn redact_ipv6(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut last = 0;
-    for m in IPV6_CANDIDATE.find_iter(s) {
-        let text = m.as_str();
-        let before = s[..m.start()].chars().next_back();
-        let after = s[m.end()..].chars().next();
+    replace_where(s, &IPV6_CANDIDATE, "[ip]", |c| {
+        let text = &c[0];
+        let (before, after) = neighbours(s, c);
         let glued = before.is_some_and(|b| b.is_alphanumeric() || b == '_' || b == '.')
             || after.is_some_and(|a| a.is_alphanumeric() || a == '_');
-        if glued || text.matches(':').count() < 2 {
-            continue;
-        }
-        let Ok(addr) = text.parse::<Ipv6Addr>() else {
-            continue;
-        };
-        if addr.is_loopback() || addr.is_unspecified() {
-            continue;
-        }
-        out.push_str(&s[last..m.start()]);
-        out.push_str("[ip]");
-        last = m.end();
-    }
-    out.push_str(&s[last..]);
-    out
+        !glued
+            && text.matches(':').count() >= 2
+            && text
+                .parse::<Ipv6Addr>()
+                .is_ok_and(|a| !a.is_loopback() && !a.is_unspecified())
+    })
 }
 
 #[cfg(test)]
