@@ -180,16 +180,6 @@ impl Gpu {
             self.vendor = o.vendor;
         }
     }
-
-    /// One per-GPU fact as JSON, by the leaf name rules use (`vram_total_mib`, `vendor`, ...).
-    pub fn field(&self, name: &str) -> Option<Value> {
-        let v = serde_json::to_value(self).ok()?;
-        let mut cur = &v;
-        for part in name.split('.') {
-            cur = cur.get(part)?;
-        }
-        (!cur.is_null()).then(|| cur.clone())
-    }
 }
 
 /// "00000000:01:00.0", "0000:01:00.0" or "01:00.0" -> "0000:01:00.0".

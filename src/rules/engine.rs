@@ -34,7 +34,14 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, origin: &str) -> RulesetReport {
         origin: origin.to_string(),
         checked: rs.checked.value.clone(),
         notices: Vec::new(),
-        results: rs.rules.iter().map(|r| evaluate_rule(r, facts)).collect(),
+        results: {
+            // Each GPU as JSON once, not once per condition that looks at it.
+            let gpus = gpu_values(facts);
+            rs.rules
+                .iter()
+                .map(|r| evaluate_rule(r, facts, &gpus))
+                .collect()
+        },
     }
 }
 
@@ -43,9 +50,19 @@ pub fn message(text: &str, facts: &Facts) -> String {
     interpolate(text, &mut |n| facts.get(n).map(value_text))
 }
 
-pub fn evaluate_rule(rule: &Rule, facts: &Facts) -> RuleResult {
+/// Every GPU's fields, as JSON (per-GPU conditions read them by name).
+fn gpu_values(facts: &Facts) -> Vec<Value> {
+    facts
+        .gpus
+        .iter()
+        .map(|g| serde_json::to_value(g).unwrap_or(Value::Null))
+        .collect()
+}
+
+fn evaluate_rule(rule: &Rule, facts: &Facts, gpus: &[Value]) -> RuleResult {
     let mut cx = Cx {
         facts,
+        gpus,
         uses: Vec::new(),
     };
     let (when, when_why) = match &rule.when {
@@ -98,6 +115,8 @@ pub fn evaluate_rule(rule: &Rule, facts: &Facts) -> RuleResult {
 
 struct Cx<'a> {
     facts: &'a Facts,
+    /// `facts.gpus` as JSON, in the same order.
+    gpus: &'a [Value],
     uses: Vec<FactUse>,
 }
 
@@ -174,7 +193,7 @@ impl Cx<'_> {
                 };
                 (
                     format!("gpus[{i}].{name}"),
-                    g.field(name),
+                    self.gpus.get(i).and_then(|v| gpu_field(v, name)),
                     area.and_then(|a| self.facts.error_for(a)),
                 )
             }
@@ -328,3 +347,9 @@ fn number(v: &Value) -> Option<f64> {
 #[cfg(test)]
 #[path = "engine_tests.rs"]
 mod tests;
+
+/// A per-GPU field by its leaf name (`vram_total_mib`, `pcie_link.gen`); null is absent.
+fn gpu_field(gpu: &Value, name: &str) -> Option<Value> {
+    let v = name.split('.').try_fold(gpu, |cur, part| cur.get(part))?;
+    (!v.is_null()).then(|| v.clone())
+}
