@@ -37,7 +37,7 @@ fn tax_counts_graphics_on_compute_gpus_per_gpu() {
     f.gpus.push(igpu);
     derive(&mut f);
     assert_eq!(f.get_u64("display.vram_tax_mib"), Some(88));
-    assert_eq!(names(&f), serde_json::json!(["Xorg", "gnome-shell"]));
+    assert_eq!(names(&f), serde_json::json!(["gnome-shell", "Xorg"]));
     assert_eq!(f.get_bool("display.tax_measured"), Some(true));
     assert_eq!(f.get_str("display.tax_source"), Some("per_process"));
     assert_eq!(f.get_str("display.tax_bound"), Some("exact"));
