@@ -50,6 +50,9 @@ pub fn resolve(
     if args.is_empty() {
         args.push("host".to_string());
     }
+    // `check vllm vllm` checks vllm once.
+    let mut seen = std::collections::HashSet::new();
+    args.retain(|a| seen.insert(a.clone()));
     let mut out = Vec::new();
     let mut errors: Vec<RulesetError> = Vec::new();
     for a in &args {
@@ -74,7 +77,8 @@ pub fn resolve(
             continue;
         }
         let path = Path::new(a);
-        let looks_like_file = path.exists() || a.ends_with(".yaml") || a.ends_with(".yml");
+        let looks_like_file =
+            a == "-" || path.exists() || a.ends_with(".yaml") || a.ends_with(".yml");
         if !looks_like_file {
             let ids = rules::load::builtin_ids();
             return Err(AppError::Usage(format!(
@@ -86,8 +90,7 @@ pub fn resolve(
                 }
             )));
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| AppError::Io(format!("cannot read ruleset {a}"), e))?;
+        let text = read_source(a)?;
         match rules::load_str(&text, a) {
             Ok(rs) => out.push(Target {
                 ruleset: rs,
@@ -102,6 +105,51 @@ pub fn resolve(
     } else {
         Err(AppError::Ruleset(errors))
     }
+}
+
+/// The most a ruleset file (or standard input) may hold.
+const MAX_RULESET_BYTES: u64 = 1024 * 1024;
+
+/// The text of a ruleset file, or of standard input for `-`: a regular file only (a FIFO or
+/// a device would hang or never end), at most 1 MiB, UTF-8 (else an error at the line and
+/// column of the first bad byte).
+pub fn read_source(a: &str) -> Result<String, AppError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let name = if a == "-" { "standard input" } else { a };
+    let read = if a == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_RULESET_BYTES + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        match std::fs::metadata(a) {
+            Ok(m) if !m.is_file() => {
+                return Err(AppError::Usage(format!(
+                    "{a}: not a regular file (a ruleset is a YAML file)"
+                )));
+            }
+            Err(e) => return Err(AppError::Io(format!("cannot read ruleset {a}"), e)),
+            Ok(_) => std::fs::File::open(a)
+                .and_then(|f| f.take(MAX_RULESET_BYTES + 1).read_to_end(&mut bytes)),
+        }
+    };
+    read.map_err(|e| AppError::Io(format!("cannot read ruleset {name}"), e))?;
+    if bytes.len() as u64 > MAX_RULESET_BYTES {
+        return Err(AppError::Usage(format!(
+            "{name}: larger than the 1 MiB a ruleset may be"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let col = String::from_utf8_lossy(&good[start..]).chars().count() + 1;
+        let byte = e.as_bytes()[good.len()];
+        AppError::Usage(format!(
+            "{name}:{line}:{col}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
+        ))
+    })
 }
 
 /// Evaluate every target on the facts: the report each renderer reads.
