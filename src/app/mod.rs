@@ -2,6 +2,7 @@
 
 mod check;
 mod facts;
+mod fit;
 mod report;
 mod rules;
 mod summary;
@@ -73,6 +74,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         Some(Command::Snapshot { ref dir, no_redact }) => facts::snapshot(p, dir, no_redact),
         Some(Command::Check(ref args)) => check::run(p, args),
         Some(Command::Report(ref args)) => report::run(p, args),
+        Some(Command::Fit(ref args)) => fit::run(p, args),
         Some(Command::Rules { ref command }) => rules::run(p, command),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
