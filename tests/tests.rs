@@ -2,6 +2,9 @@
 
 #[path = "it/fixtures.rs"]
 mod fixtures;
+#[cfg(unix)]
+#[path = "it/hostile.rs"]
+mod hostile;
 #[path = "it/preflight.rs"]
 mod preflight;
 #[path = "it/readme.rs"]

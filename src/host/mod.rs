@@ -10,6 +10,7 @@ pub mod live;
 pub mod record;
 pub mod replay;
 pub mod snapshot;
+pub mod untrusted;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
