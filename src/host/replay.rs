@@ -260,15 +260,20 @@ fn value_location(text: &str, i: usize, field: &str) -> Option<(u64, u64)> {
 }
 
 /// A missing file. The message is fixed, not the OS's (`from_raw_os_error(2)` reads "The
-/// system cannot find the file specified." on Windows): a replay reads the same everywhere.
+/// system cannot find the file specified." on Windows), so a replay reads the same on every
+/// OS; it is the text Linux gives, so a Linux machine replays as it read live.
 fn not_found() -> io::Error {
-    io::Error::new(io::ErrorKind::NotFound, "No such file or directory")
+    io::Error::new(
+        io::ErrorKind::NotFound,
+        "No such file or directory (os error 2)",
+    )
 }
 
 fn replay_error(e: untrusted::ReadError) -> io::Error {
-    match e {
-        untrusted::ReadError::NotFound => not_found(),
-        e => e.into(),
+    if e.is_not_found() {
+        not_found()
+    } else {
+        e.into()
     }
 }
 
@@ -395,6 +400,66 @@ impl Host for ReplayHost {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn snapshot_dir(yaml: &str) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("snapshot.yaml"),
+            format!("format: 1\nplatform: linux\narch: x86_64\n{yaml}"),
+        )
+        .unwrap();
+        d
+    }
+
+    #[test]
+    fn recorded_outputs_are_capped_like_live_ones() {
+        let d = snapshot_dir(&format!(
+            "commands:\n  - argv: [big]\n    exit: 0\n    stdout_file: commands/big.out\n  - argv: [inline]\n    exit: 0\n    stdout: {}\n",
+            "x".repeat(MAX_OUTPUT_BYTES + 10)
+        ));
+        std::fs::create_dir(d.path().join("commands")).unwrap();
+        // Sparse: 64 MiB on paper, nothing on disk.
+        std::fs::File::create(d.path().join("commands/big.out"))
+            .unwrap()
+            .set_len(64 << 20)
+            .unwrap();
+        let h = ReplayHost::open(d.path()).unwrap();
+        for argv in [["big"], ["inline"]] {
+            let out = h.run(&argv, Duration::from_secs(1));
+            assert_eq!(out.stdout.len(), MAX_OUTPUT_BYTES, "{argv:?}");
+            assert!(out.truncated, "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn a_missing_file_reads_the_same_on_every_os() {
+        let d = snapshot_dir("");
+        let h = ReplayHost::open(d.path()).unwrap();
+        let e = h.read_file("/proc/driver/nvidia/version").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        // Not the OS's text for error 2 ("The system cannot find the file specified." on
+        // Windows): a replay prints the same everywhere.
+        assert_eq!(e.to_string(), "No such file or directory (os error 2)");
+        assert_eq!(
+            h.read_dir("/sys/class/drm").unwrap_err().to_string(),
+            "No such file or directory (os error 2)"
+        );
+    }
+
+    #[test]
+    fn output_paths_outside_the_snapshot_are_located_errors() {
+        for (bad, col) in [("/etc/shadow", 18), ("../x", 18), ("commands/../../x", 18)] {
+            let d = snapshot_dir(&format!(
+                "commands:\n  - argv: [a]\n    exit: 0\n    stderr_file: {bad}\n"
+            ));
+            let e = ReplayHost::open(d.path()).err().unwrap();
+            assert_eq!((e.line, e.column), (Some(7), Some(col)), "{e}");
+            assert!(
+                e.message.contains("relative path inside the snapshot"),
+                "{e}"
+            );
+        }
+    }
 
     #[test]
     fn latency_spec_longest_prefix_wins() {

@@ -26,7 +26,6 @@ pub enum Links {
 /// Why a file was not read.
 #[derive(Debug)]
 pub enum ReadError {
-    NotFound,
     /// Not a regular file: what it is instead ("a FIFO", "a symbolic link").
     NotRegular(&'static str),
     Io(io::Error),
@@ -35,7 +34,6 @@ pub enum ReadError {
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ReadError::NotFound => f.write_str("no such file"),
             ReadError::NotRegular(what) => write!(f, "is {what}, not a regular file"),
             ReadError::Io(e) => write!(f, "{e}"),
         }
@@ -44,13 +42,15 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+impl ReadError {
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ReadError::Io(e) if e.kind() == io::ErrorKind::NotFound)
+    }
+}
+
 impl From<io::Error> for ReadError {
     fn from(e: io::Error) -> Self {
-        if e.kind() == io::ErrorKind::NotFound {
-            ReadError::NotFound
-        } else {
-            ReadError::Io(e)
-        }
+        ReadError::Io(e)
     }
 }
 
@@ -58,7 +58,6 @@ impl From<ReadError> for io::Error {
     fn from(e: ReadError) -> Self {
         match e {
             ReadError::Io(e) => e,
-            ReadError::NotFound => io::Error::new(io::ErrorKind::NotFound, e.to_string()),
             ReadError::NotRegular(_) => io::Error::new(io::ErrorKind::InvalidData, e.to_string()),
         }
     }
@@ -180,7 +179,10 @@ pub fn is_plain_relative(rel: &str) -> bool {
 /// [`is_plain_relative`].
 pub fn confined(dir: &Path, rel: &str) -> Result<PathBuf, ReadError> {
     if !is_plain_relative(rel) {
-        return Err(ReadError::NotFound);
+        return Err(ReadError::Io(io::Error::new(
+            io::ErrorKind::NotFound,
+            "not a path inside the snapshot",
+        )));
     }
     let mut p = dir.to_path_buf();
     let mut parts = rel.split('/').filter(|c| !c.is_empty()).peekable();
@@ -192,7 +194,7 @@ pub fn confined(dir: &Path, rel: &str) -> Result<PathBuf, ReadError> {
                 return Err(if m.file_type().is_symlink() {
                     ReadError::NotRegular("a symbolic link")
                 } else {
-                    ReadError::NotFound
+                    ReadError::Io(io::Error::new(io::ErrorKind::NotFound, "not a directory"))
                 });
             }
         }
@@ -271,10 +273,8 @@ mod tests {
             read_capped(&link, 10, Links::Follow).unwrap().0,
             b"secret".to_vec()
         );
-        assert!(matches!(
-            read_capped(&d.path().join("nope"), 10, Links::Refuse),
-            Err(ReadError::NotFound)
-        ));
+        let e = read_capped(&d.path().join("nope"), 10, Links::Refuse).unwrap_err();
+        assert!(e.is_not_found(), "{e}");
     }
 
     #[test]

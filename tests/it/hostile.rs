@@ -298,3 +298,30 @@ fn a_project_ruleset_linked_to_a_device_is_refused() {
         .arg(d.path()));
     refused(&r, &["aidoctor.yaml", "device"]);
 }
+
+// ---- 13. the user name is known without USER and LOGNAME ----
+
+#[test]
+fn the_account_name_is_redacted_with_the_environment_cleared() {
+    let Ok(id) = std::process::Command::new("id").arg("-un").output() else {
+        return;
+    };
+    let name = String::from_utf8_lossy(&id.stdout).trim().to_string();
+    let probe = aidoctor::host::fake::FakeHost::new().user_name(&name);
+    if aidoctor::redact::Redactor::from_host(&probe).text(&name) == name {
+        // root, runner: names that identify no one are kept on purpose.
+        eprintln!("skipped: the account name {name:?} is generic");
+        return;
+    }
+    let r = run(aidoctor()
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .current_dir(std::env::temp_dir())
+        .args(["report", "--fast"]));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let words = r
+        .stdout
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .collect::<Vec<_>>();
+    assert!(!words.contains(&name.as_str()), "{name} in {}", r.stdout);
+}
