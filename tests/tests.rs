@@ -3,8 +3,10 @@
 #[path = "it/fixtures.rs"]
 mod fixtures;
 #[cfg(unix)]
-#[path = "it/hostile.rs"]
-mod hostile;
+#[path = "it/hostile_input.rs"]
+mod hostile_input;
+#[path = "it/hostile_output.rs"]
+mod hostile_output;
 #[path = "it/preflight.rs"]
 mod preflight;
 #[path = "it/readme.rs"]
