@@ -42,7 +42,7 @@ pub fn run(p: &ProbeArgs, args: &FitArgs) -> Result<Exit, AppError> {
         .iter()
         .map(|m| estimate::fit(m, &opts, &g.facts))
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = super::output::stdout();
     match args.format {
         FactsFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &reports).map_err(|e| out_err(e.into()))?;

@@ -166,9 +166,9 @@ pub fn load_gguf(host: &dyn Host, path: &str) -> Result<Model, String> {
     Ok(Model {
         name: g
             .str("general.name")
-            .map(str::to_string)
+            .map(printable)
             .unwrap_or_else(|| file_name(path)),
-        path: path.to_string(),
+        path: printable(path),
         format: "gguf",
         tensors,
         kv,
@@ -203,7 +203,15 @@ fn load_safetensors_file(host: &dyn Host, path: &str) -> Result<Vec<WeightTensor
 }
 
 fn file_name(path: &str) -> String {
-    path.rsplit(['/', '\\']).next().unwrap_or(path).to_string()
+    printable(path.rsplit(['/', '\\']).next().unwrap_or(path))
+}
+
+/// Names come from the model's own metadata: no control character reaches a terminal.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .take(200)
+        .collect()
 }
 
 /// The attention shape from a Transformers `config.json` (`text_config` for multimodal).
@@ -264,7 +272,7 @@ fn load_dir(host: &dyn Host, dir: &str) -> Result<Model, String> {
         .unwrap_or((None, None));
     Ok(Model {
         name: file_name(dir.trim_end_matches('/')),
-        path: dir.to_string(),
+        path: printable(dir),
         format: "safetensors",
         tensors,
         kv,
@@ -329,7 +337,7 @@ pub fn load(host: &dyn Host, arg: &str) -> Result<Model, String> {
         let tensors = load_safetensors_file(host, arg)?;
         return Ok(Model {
             name: file_name(arg),
-            path: arg.to_string(),
+            path: printable(arg),
             format: "safetensors",
             tensors,
             kv: None,
@@ -347,12 +355,12 @@ pub fn load(host: &dyn Host, arg: &str) -> Result<Model, String> {
         && let Some(dir) = hf_cache_dir(host, arg)
     {
         let mut m = load_dir(host, &dir)?;
-        m.name = arg.to_string();
+        m.name = printable(arg);
         return Ok(m);
     }
     if let Some(blob) = ollama_blob(host, arg) {
         let mut m = load_gguf(host, &blob)?;
-        m.name = arg.to_string();
+        m.name = printable(arg);
         return Ok(m);
     }
     Err(format!(

@@ -347,3 +347,14 @@ fn header_fixture_is_what_the_writer_makes() {
     assert_eq!(m.kv, Some(shape(32, 8, 128)));
     assert_eq!(m.context_train, Some(131072));
 }
+
+#[test]
+fn metadata_names_reach_no_terminal_raw() {
+    let b = gguf::write_header(
+        &[("general.name", MetaOut::Str("evil\x1b]0;pwned\x07name"))],
+        &[],
+    );
+    let host = FakeHost::new().file("/m/e.gguf", b);
+    let m = load(&host, "/m/e.gguf").unwrap();
+    assert!(!m.name.chars().any(char::is_control), "{:?}", m.name);
+}
