@@ -2,8 +2,13 @@
 
 #[path = "it/cli.rs"]
 mod cli;
+#[path = "it/fit.rs"]
+mod fit;
 #[path = "it/fixtures.rs"]
 mod fixtures;
+#[cfg(unix)]
+#[path = "it/hostile_input.rs"]
+mod hostile_input;
 #[path = "it/hostile_output.rs"]
 mod hostile_output;
 #[path = "it/preflight.rs"]

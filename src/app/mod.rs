@@ -2,6 +2,7 @@
 
 mod check;
 mod facts;
+mod fit;
 mod man;
 pub mod output;
 mod report;
@@ -97,6 +98,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         }) => facts::snapshot(&probe.or(top), dir, no_redact),
         Some(Command::Check(ref args)) => check::run(&args.probe.or(top), color, args),
         Some(Command::Report(ref args)) => report::run(&args.probe.or(top), args),
+        Some(Command::Fit(ref args)) => fit::run(&args.probe.or(top), args),
         Some(Command::Rules { ref command }) => {
             no_probe("rules")?;
             rules::run(color, command)

@@ -27,7 +27,9 @@ pub fn project_file(dir: &Path) -> Result<std::path::PathBuf, AppError> {
     PROJECT_FILES
         .iter()
         .map(|n| dir.join(n))
-        .find(|p| p.is_file())
+        // Whatever is there is the project's file: a FIFO or a device under that name is
+        // refused by name when it is read, not silently passed over.
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
         .ok_or_else(|| {
             AppError::Usage(format!(
                 "--project {}: no aidoctor.yaml or .aidoctor.yaml at its root",
@@ -107,39 +109,38 @@ pub fn resolve(
     }
 }
 
-/// The most a ruleset file (or standard input) may hold.
-const MAX_RULESET_BYTES: u64 = 1024 * 1024;
-
-/// The text of a ruleset file, or of standard input for `-`: a regular file only (a FIFO or
-/// a device would hang or never end), at most 1 MiB, UTF-8 (else an error at the line and
-/// column of the first bad byte).
+/// The text of a ruleset file, or of standard input for `-`, with the limits of a fetched
+/// ruleset (see [`rules::load::read_file`]); not UTF-8 is an error at the line and column of
+/// the first bad byte.
 pub fn read_source(a: &str) -> Result<String, AppError> {
     use std::io::Read;
-    let mut bytes = Vec::new();
+    let max = crate::remote::MAX_BYTES;
     let name = if a == "-" { "standard input" } else { a };
+    let mut bytes = Vec::new();
     let read = if a == "-" {
         std::io::stdin()
             .lock()
-            .take(MAX_RULESET_BYTES + 1)
+            .take(max + 1)
             .read_to_end(&mut bytes)
+            .and_then(|n| {
+                if n as u64 > max {
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("larger than {}", crate::host::untrusted::size_words(max)),
+                    ))
+                } else {
+                    Ok(n)
+                }
+            })
     } else {
-        match std::fs::metadata(a) {
-            Ok(m) if !m.is_file() => {
-                return Err(AppError::Usage(format!(
-                    "{a}: not a regular file (a ruleset is a YAML file)"
-                )));
-            }
-            Err(e) => return Err(AppError::Io(format!("cannot read ruleset {a}"), e)),
-            Ok(_) => std::fs::File::open(a)
-                .and_then(|f| f.take(MAX_RULESET_BYTES + 1).read_to_end(&mut bytes)),
-        }
+        use crate::host::untrusted::{Links, read_whole};
+        // The user named the file: a link to it is theirs to give.
+        read_whole(Path::new(a), max, Links::Follow).map(|b| {
+            bytes = b;
+            bytes.len()
+        })
     };
     read.map_err(|e| AppError::Io(format!("cannot read ruleset {name}"), e))?;
-    if bytes.len() as u64 > MAX_RULESET_BYTES {
-        return Err(AppError::Usage(format!(
-            "{name}: larger than the 1 MiB a ruleset may be"
-        )));
-    }
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;

@@ -10,6 +10,7 @@ pub mod live;
 pub mod record;
 pub mod replay;
 pub mod snapshot;
+pub mod untrusted;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -141,6 +142,12 @@ pub trait Host: Sync {
     fn env(&self, name: &str) -> Option<String>;
     /// Names of the current user's groups.
     fn groups(&self) -> Vec<String>;
+    /// The account name of the effective user, from the OS's user database (not the
+    /// environment: cron, `docker exec -u` and CI leave USER unset). Known to the redactor,
+    /// never recorded: a snapshot does not hold it, so a replay answers `None`.
+    fn user_name(&self) -> Option<String> {
+        None
+    }
     /// The current directory.
     fn cwd(&self) -> Option<String>;
     /// Free bytes on the file system of the current directory (available to this user).
@@ -148,6 +155,14 @@ pub trait Host: Sync {
     /// The DRM clients of the processes this user may inspect (Linux): the fdinfo of every
     /// fd that points into /dev/dri. Bounded by [`DRM_SCAN_MAX_PROCESSES`] and friends.
     fn drm_fdinfo(&self) -> io::Result<DrmFdinfoScan>;
+
+    /// The first `max` bytes of a regular file (model headers: `aidoctor fit`). Not recorded
+    /// in snapshots; replay and fakes answer from their files, bounded by [`MAX_FILE_BYTES`].
+    fn read_head(&self, path: &str, max: u64) -> io::Result<Vec<u8>> {
+        let mut b = self.read_file(path)?;
+        b.truncate(usize::try_from(max).unwrap_or(usize::MAX));
+        Ok(b)
+    }
 
     /// A file as text (see [`crate::text::decode`]); `None` when it cannot be read.
     fn read_text(&self, path: &str) -> Option<String> {
