@@ -7,6 +7,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+pub mod vocab;
+
+/// A fact's value as people read it: text as is, booleans yes/no, arrays comma-joined.
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::Array(a) if a.is_empty() => "(none)".into(),
+        Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     values: BTreeMap<String, Value>,

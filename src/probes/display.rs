@@ -8,14 +8,7 @@ use std::collections::BTreeSet;
 pub static PROBE: Probe = Probe {
     name: "display",
     summary: "The display server, and the VRAM the desktop holds on compute GPUs (the VRAM tax).",
-    facts: &[
-        "display.server",
-        "display.vram_tax_mib",
-        "display.tax_processes",
-        "display.tax_measured",
-        "display.error",
-        "display.error_message",
-    ],
+    facts: crate::facts::vocab::DISPLAY,
     slow: false,
     run,
 };

@@ -5,9 +5,8 @@
 use super::interp::interpolate;
 use super::types::{CondKind, Condition, Op, Rule, Ruleset, Scalar};
 use super::version::{Range, Version};
-use crate::facts::{Facts, Gpu, Vendor};
-use crate::probes::GPU_FIELDS;
-use crate::render::facts_text::value_text;
+use crate::facts::vocab::GPU_FIELDS;
+use crate::facts::{Facts, Gpu, Vendor, value_text};
 use crate::report::{FactUse, Outcome, RuleResult, RulesetReport, Severity, platform_key};
 use serde_json::Value;
 

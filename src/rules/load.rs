@@ -5,7 +5,7 @@
 use super::interp::placeholders;
 use super::types::{CondKind, Condition, Op, Rule, Ruleset};
 use super::version::Range;
-use crate::probes::{GPU_FIELDS, all_fact_names, is_known_fact};
+use crate::facts::vocab::{GPU_FIELDS, all_fact_names, is_known_fact};
 use serde_saphyr::{Location, Spanned};
 use std::collections::HashMap;
 use std::fmt;

@@ -1,0 +1,194 @@
+//! The fact vocabulary: every fact name a probe or the derived stage may set, by area, and the
+//! per-GPU fields. Rulesets are checked against it; probes declare theirs from here, so the
+//! rules engine reads names from the fact model and never from a probe.
+
+/// Set by the `nvidia` probe.
+pub const NVIDIA: &[&str] = &[
+    "nvidia.driver_version",
+    "nvidia.cuda_version",
+    "nvidia.gpu_count",
+    "nvidia.error",
+    "nvidia.error_message",
+    "nvidia.smi_path",
+];
+
+/// Set by the `rocm` probe.
+pub const ROCM: &[&str] = &[
+    "rocm.version",
+    "rocm.kfd_accessible",
+    "rocm.render_accessible",
+    "rocm.hsa_override_gfx_version",
+    "rocm.kernel_driver_version",
+    "rocm.runtime_version",
+    "rocm.runtime_gfx_targets",
+    "rocm.error",
+    "rocm.error_message",
+];
+
+/// Set by the `drm` probe.
+pub const DRM: &[&str] = &["drm.error", "drm.error_message"];
+
+/// Set by the `os` probe.
+pub const OS: &[&str] = &[
+    "os.family",
+    "os.id",
+    "os.id_like",
+    "os.version",
+    "os.codename",
+    "os.pretty_name",
+    "os.kernel",
+    "os.arch",
+    "os.error",
+    "memory.total_mib",
+    "memory.available_mib",
+    "memory.error",
+    "memory.error_message",
+    "swap.total_mib",
+    "disk.free_gib",
+];
+
+/// Set by the `wsl` probe.
+pub const WSL: &[&str] = &[
+    "wsl.version",
+    "wsl.gpu_paravirtualization",
+    "wsl.cwd_on_windows_drive",
+    "wsl.distro",
+    "wsl.error",
+];
+
+/// Set by the `container` probe.
+pub const CONTAINER: &[&str] = &["container.kind"];
+
+/// Set by the `cuda_toolkit` probe.
+pub const CUDA_TOOLKIT: &[&str] = &[
+    "cuda.toolkit_version",
+    "cuda.toolkit_build",
+    "cuda.toolkit_path",
+    "cuda.error",
+    "cuda.error_message",
+];
+
+/// Set by the `docker` probe.
+pub const DOCKER: &[&str] = &[
+    "docker.client_version",
+    "docker.client_os",
+    "docker.server_version",
+    "docker.error",
+    "docker.error_message",
+    "docker.runtimes",
+    "docker.default_runtime",
+    "docker.desktop",
+    "docker.gpu_runtime",
+    "docker.cdi_devices",
+    "docker.rootless",
+    "nvidia_ctk.version",
+    "nvidia_ctk.error",
+    "nvidia_ctk.error_message",
+];
+
+/// Set by the `python` probe.
+pub const PYTHON: &[&str] = &[
+    "python.version",
+    "python.executable",
+    "python.env",
+    "python.error",
+    "python.error_message",
+    "torch.version",
+    "torch.cuda",
+    "torch.hip",
+    "torch.gpu_available",
+    "torch.device_names",
+    "torch.error",
+    "torch.error_message",
+];
+
+/// Set by the `cpu` probe.
+pub const CPU: &[&str] = &[
+    "cpu.model",
+    "cpu.cores",
+    "cpu.threads",
+    "cpu.avx2",
+    "cpu.avx512",
+    "cpu.error",
+];
+
+/// Set by the `updates` probe.
+pub const UPDATES: &[&str] = &[
+    "updates.mechanism",
+    "updates.auto_reboot",
+    "updates.error",
+    "updates.error_message",
+];
+
+/// Set by the `user` probe.
+pub const USER: &[&str] = &["user.groups", "user.is_root"];
+
+/// Set by the `display` probe.
+pub const DISPLAY: &[&str] = &[
+    "display.server",
+    "display.vram_tax_mib",
+    "display.tax_processes",
+    "display.tax_measured",
+    "display.error",
+    "display.error_message",
+];
+
+/// Every probe's names, in `probes::ALL` order.
+pub const BY_PROBE: &[&[&str]] = &[
+    NVIDIA,
+    ROCM,
+    DRM,
+    OS,
+    WSL,
+    CONTAINER,
+    CUDA_TOOLKIT,
+    DOCKER,
+    PYTHON,
+    CPU,
+    UPDATES,
+    USER,
+    DISPLAY,
+];
+
+/// Facts computed from the others once every probe ran.
+pub const DERIVED: &[&str] = &["gpu.count", "gpu.vendors", "gpu.total_vram_mib"];
+
+/// Facts that exist per GPU (leaves of `any_gpu` / `all_gpus`).
+pub const GPU_FIELDS: &[&str] = &[
+    "vendor",
+    "name",
+    "pci_id",
+    "pci_address",
+    "index",
+    "driver",
+    "vram_total_mib",
+    "vram_used_mib",
+    "compute_capability",
+    "gfx_target",
+    "integrated",
+    "display_active",
+    "driver_model",
+    "mig_mode",
+    "pcie_link.gen",
+    "pcie_link.width",
+    "pcie_link.max_gen",
+    "pcie_link.max_width",
+    "processes",
+];
+
+/// Is `name` a fact some probe or the derived stage can set?
+pub fn is_known_fact(name: &str) -> bool {
+    DERIVED.contains(&name) || BY_PROBE.iter().any(|p| p.contains(&name))
+}
+
+/// Every known fact name, sorted.
+pub fn all_fact_names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = BY_PROBE
+        .iter()
+        .flat_map(|p| p.iter().copied())
+        .chain(DERIVED.iter().copied())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
