@@ -192,3 +192,80 @@ pub fn all_fact_names() -> Vec<&'static str> {
     v.dedup();
     v
 }
+
+/// Error codes that mean "not looked at", by design or by flag, rather than "looked and could
+/// not tell": `skipped` (`--fast`), `not_probed` (not read on this platform), `not_measurable`
+/// (the driver has no such number here). Rules that need such a fact are skipped, with why.
+pub const NOT_PROBED_CODES: &[&str] = &["skipped", "not_probed", "not_measurable"];
+
+/// Facts whose absence, when their area reports no error, is an answer and not an unknown:
+/// what the absence means. `<area>.error` and `<area>.error_message` mean "no error".
+const ABSENT_MEANS: &[(&str, &str)] = &[
+    ("wsl.version", "not WSL"),
+    ("wsl.distro", "not WSL"),
+    ("rocm.hsa_override_gfx_version", "not set"),
+];
+
+/// What the absence of `name` means when nothing failed: "no error", "not WSL".
+pub fn absent_means(name: &str) -> Option<&'static str> {
+    if name.ends_with(".error") || name.ends_with(".error_message") {
+        return Some("no error");
+    }
+    ABSENT_MEANS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, m)| *m)
+}
+
+/// How a person finds out what aidoctor could not determine, by area (the part of a fact's
+/// name before the first dot; `gpu` for per-GPU fields).
+const HOW_TO_FIND_OUT: &[(&str, &str)] = &[
+    (
+        "nvidia",
+        "run `nvidia-smi`: its header shows the driver version and the highest CUDA version it supports",
+    ),
+    (
+        "gpu",
+        "run `nvidia-smi --query-gpu=name,compute_cap --format=csv` (NVIDIA), `rocminfo | grep gfx` (AMD), or `lspci -nn | grep -Ei 'vga|3d|display'`",
+    ),
+    (
+        "rocm",
+        "run `rocminfo` (the GPU's gfx target) and `cat /opt/rocm/.info/version` (the ROCm version)",
+    ),
+    (
+        "python",
+        "run `python3 --version` in the environment you will use (on Windows `python --version`)",
+    ),
+    (
+        "torch",
+        "run `python3 -c 'import torch; print(torch.__version__, torch.version.cuda, torch.version.hip, torch.cuda.is_available())'` in the environment you will use",
+    ),
+    ("cuda", "run `nvcc --version`"),
+    ("docker", "run `docker version` and `docker info`"),
+    ("nvidia_ctk", "run `nvidia-ctk --version`"),
+    (
+        "os",
+        "read `/etc/os-release` and `uname -r` (Windows: `winver`)",
+    ),
+    (
+        "memory",
+        "run `free -m` (Windows: Task Manager > Performance > Memory)",
+    ),
+    ("disk", "run `df -h .`"),
+    ("cpu", "run `lscpu`"),
+    ("wsl", "run `wsl -l -v` in PowerShell"),
+    ("user", "run `id`"),
+    (
+        "display",
+        "run `nvidia-smi` and read the processes table (Xorg, gnome-shell, browsers)",
+    ),
+];
+
+/// How to find out a fact aidoctor could not determine.
+pub fn how_to_find_out(name: &str) -> Option<&'static str> {
+    let area = name.split('.').next()?;
+    HOW_TO_FIND_OUT
+        .iter()
+        .find(|(a, _)| *a == area)
+        .map(|(_, t)| *t)
+}

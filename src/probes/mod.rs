@@ -139,8 +139,8 @@ pub fn gather(host: &dyn Host, ctx: &Ctx, fast: bool) -> Gathered {
     }
     sort_gpus(&mut facts.gpus);
     if fast {
-        facts.set_error("python", "skipped", "skipped by --fast");
-        facts.set_error("torch", "skipped", "skipped by --fast");
+        facts.set_error("python", "skipped", "--fast");
+        facts.set_error("torch", "skipped", "--fast");
     }
     derive(&mut facts);
     Gathered {

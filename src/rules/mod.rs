@@ -27,7 +27,12 @@ mod layering {
             ("types.rs", include_str!("types.rs")),
             ("version.rs", include_str!("version.rs")),
         ] {
-            for layer in ["crate::probes", "crate::render", "crate::app", "crate::host"] {
+            for layer in [
+                "crate::probes",
+                "crate::render",
+                "crate::app",
+                "crate::host",
+            ] {
                 assert!(!text.contains(layer), "rules/{file} uses {layer}");
             }
         }
