@@ -28,6 +28,15 @@ pub const ROCM: &[&str] = &[
 /// Set by the `drm` probe.
 pub const DRM: &[&str] = &["drm.error", "drm.error_message"];
 
+/// Set by the `drm_clients` probe.
+pub const DRM_CLIENTS: &[&str] = &[
+    "drm_clients.processes_scanned",
+    "drm_clients.unreadable_processes",
+    "drm_clients.truncated",
+    "drm_clients.error",
+    "drm_clients.error_message",
+];
+
 /// Set by the `os` probe.
 pub const OS: &[&str] = &[
     "os.family",
@@ -129,6 +138,13 @@ pub const DISPLAY: &[&str] = &[
     "display.vram_tax_mib",
     "display.tax_processes",
     "display.tax_measured",
+    "display.tax_source",
+    "display.tax_bound",
+    "display.tax_holder",
+    "display.tax_summary",
+    "display.tax_unreadable_processes",
+    "display.headless_gain_mib",
+    "display.headless_fix",
     "display.error",
     "display.error_message",
 ];
@@ -138,6 +154,7 @@ pub const BY_PROBE: &[&[&str]] = &[
     NVIDIA,
     ROCM,
     DRM,
+    DRM_CLIENTS,
     OS,
     WSL,
     CONTAINER,

@@ -19,6 +19,7 @@ pub struct FakeHost {
     pub groups: Vec<String>,
     pub cwd: Option<String>,
     pub free_disk: Option<u64>,
+    pub drm_fdinfo: Option<super::DrmFdinfoScan>,
 }
 
 impl Default for FakeHost {
@@ -34,6 +35,7 @@ impl Default for FakeHost {
             groups: Vec::new(),
             cwd: None,
             free_disk: None,
+            drm_fdinfo: None,
         }
     }
 }
@@ -129,6 +131,22 @@ impl FakeHost {
         self.free_disk = Some(bytes);
         self
     }
+    /// One DRM fd of process `pid` (named `comm`) with this fdinfo text.
+    pub fn drm_fd(mut self, pid: u32, fd: u32, comm: &str, fdinfo: &str) -> Self {
+        let scan = self.drm_fdinfo.get_or_insert_with(Default::default);
+        scan.processes += 1;
+        scan.fds.push(super::DrmFdinfo {
+            pid,
+            fd,
+            comm: comm.into(),
+            fdinfo: fdinfo.into(),
+        });
+        self
+    }
+    pub fn drm_scan(mut self, scan: super::DrmFdinfoScan) -> Self {
+        self.drm_fdinfo = Some(scan);
+        self
+    }
 }
 
 impl Host for FakeHost {
@@ -204,5 +222,10 @@ impl Host for FakeHost {
     }
     fn free_disk_bytes(&self) -> Option<u64> {
         self.free_disk
+    }
+    fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {
+        self.drm_fdinfo
+            .clone()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no DRM scan"))
     }
 }

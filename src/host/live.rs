@@ -208,12 +208,101 @@ impl Host for LiveHost {
             .map(|p| p.to_string_lossy().into_owned())
     }
 
+    fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {
+        drm_fdinfo_scan(std::path::Path::new("/proc"))
+    }
+
     fn free_disk_bytes(&self) -> Option<u64> {
         free_disk_bytes(".")
     }
 }
 
 #[cfg(unix)]
+/// Walk `proc`/<pid>/fd, keep the fds whose link points into /dev/dri, and read their
+/// fdinfo. Only the links are read for other fds, so the cost is one readlink per fd.
+fn drm_fdinfo_scan(proc: &std::path::Path) -> io::Result<super::DrmFdinfoScan> {
+    use super::{
+        DRM_FDINFO_MAX_BYTES, DRM_SCAN_MAX_DRM_FDS, DRM_SCAN_MAX_FDS_PER_PROCESS,
+        DRM_SCAN_MAX_PROCESSES, DrmFdinfo, DrmFdinfoScan,
+    };
+    let read_small = |p: &std::path::Path, cap: u64| -> Option<String> {
+        let mut buf = Vec::new();
+        std::fs::File::open(p)
+            .ok()?
+            .take(cap)
+            .read_to_end(&mut buf)
+            .ok()?;
+        Some(String::from_utf8_lossy(&buf).into_owned())
+    };
+    let mut pids: Vec<u32> = std::fs::read_dir(proc)?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))
+        .collect();
+    pids.sort_unstable();
+    let mut scan = DrmFdinfoScan::default();
+    if pids.len() > DRM_SCAN_MAX_PROCESSES {
+        pids.truncate(DRM_SCAN_MAX_PROCESSES);
+        scan.truncated = true;
+    }
+    'procs: for pid in pids {
+        scan.processes += 1;
+        let dir = proc.join(pid.to_string());
+        let entries = match std::fs::read_dir(dir.join("fd")) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                scan.unreadable += 1;
+                continue;
+            }
+            // The process ended meanwhile.
+            Err(_) => continue,
+        };
+        let mut comm: Option<String> = None;
+        for (n, entry) in entries.filter_map(|e| e.ok()).enumerate() {
+            if n >= DRM_SCAN_MAX_FDS_PER_PROCESS {
+                scan.truncated = true;
+                break;
+            }
+            let Ok(target) = std::fs::read_link(entry.path()) else {
+                continue;
+            };
+            if !target.starts_with("/dev/dri/") {
+                continue;
+            }
+            let Some(fd) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let Some(fdinfo) = read_small(
+                &dir.join("fdinfo").join(fd.to_string()),
+                DRM_FDINFO_MAX_BYTES,
+            ) else {
+                continue;
+            };
+            let comm = comm
+                .get_or_insert_with(|| {
+                    read_small(&dir.join("comm"), 256)
+                        .map(|c| c.trim_end().to_string())
+                        .unwrap_or_default()
+                })
+                .clone();
+            scan.fds.push(DrmFdinfo {
+                pid,
+                fd,
+                comm,
+                fdinfo,
+            });
+            if scan.fds.len() >= DRM_SCAN_MAX_DRM_FDS {
+                scan.truncated = true;
+                break 'procs;
+            }
+        }
+    }
+    Ok(scan)
+}
+
 fn access(path: &str) -> PathAccess {
     use std::ffi::CString;
     let Ok(c) = CString::new(path) else {

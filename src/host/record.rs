@@ -19,6 +19,7 @@ struct Log {
     groups: Option<Vec<String>>,
     cwd: Option<String>,
     disk_free: Option<u64>,
+    drm_fdinfo: Option<super::DrmFdinfoScan>,
 }
 
 /// Wraps a host and remembers everything asked of it.
@@ -127,6 +128,14 @@ impl<'a> RecordingHost<'a> {
                 .collect(),
             paths: log.paths.iter().map(|(k, v)| (scrub_text(k), *v)).collect(),
             commands,
+            drm_fdinfo: log.drm_fdinfo.as_ref().map(|scan| {
+                let mut scan = scan.clone();
+                for fd in &mut scan.fds {
+                    fd.comm = scrub_text(&fd.comm);
+                    fd.fdinfo = scrub_text(&fd.fdinfo);
+                }
+                scan
+            }),
         };
         let text = serde_saphyr::to_string(&snap)
             .map_err(|e| io::Error::other(format!("cannot write snapshot.yaml: {e}")))?;
@@ -277,6 +286,14 @@ impl Host for RecordingHost<'_> {
         let d = self.inner.free_disk_bytes();
         self.with_log(|l| l.disk_free = d);
         d
+    }
+
+    fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {
+        let r = self.inner.drm_fdinfo();
+        if let Ok(scan) = &r {
+            self.with_log(|l| l.drm_fdinfo = Some(scan.clone()));
+        }
+        r
     }
 }
 

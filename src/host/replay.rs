@@ -310,6 +310,15 @@ impl Host for ReplayHost {
     fn free_disk_bytes(&self) -> Option<u64> {
         self.snap.disk_free_bytes
     }
+
+    fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {
+        self.snap.drm_fdinfo.clone().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                "this snapshot has no DRM client scan (recorded before it existed)",
+            )
+        })
+    }
 }
 
 #[cfg(test)]
