@@ -274,7 +274,7 @@ impl Cx<'_> {
 
     /// The fact's value (or why it is missing), recorded as used.
     fn lookup(&mut self, name: &str, gpu: Option<(usize, &Gpu)>) -> Looked {
-        let per_gpu = matches!(gpu, Some(_)) && GPU_FIELDS.contains(&name);
+        let per_gpu = gpu.is_some() && GPU_FIELDS.contains(&name);
         let (shown, value, error, not_probed, absent) = match gpu {
             Some((i, g)) if per_gpu => {
                 // A GPU field is missing for the reason its vendor's tool failed.
