@@ -64,8 +64,11 @@ pub enum Command {
     /// Record everything the probes read into DIR (redacted), to attach to a bug report or
     /// replay with --replay.
     Snapshot {
+        /// A new or empty directory to write the snapshot into.
         dir: PathBuf,
-        /// Keep host name, user name, serial numbers, UUIDs and addresses.
+        /// Keep everything: host name, user name (also in home paths), GPU UUIDs and serial
+        /// numbers, MAC and IP addresses, and secrets in the recorded files and tool output
+        /// (tokens, API keys, passwords in URLs and settings).
         #[arg(long)]
         no_redact: bool,
     },

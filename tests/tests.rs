@@ -2,6 +2,8 @@
 
 #[path = "it/fixtures.rs"]
 mod fixtures;
+#[path = "it/hostile_output.rs"]
+mod hostile_output;
 #[path = "it/preflight.rs"]
 mod preflight;
 #[path = "it/readme.rs"]
