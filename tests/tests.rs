@@ -2,6 +2,9 @@
 
 #[path = "it/fixtures.rs"]
 mod fixtures;
+#[cfg(unix)]
+#[path = "it/hostile_input.rs"]
+mod hostile_input;
 #[path = "it/hostile_output.rs"]
 mod hostile_output;
 #[path = "it/preflight.rs"]

@@ -52,15 +52,19 @@ pub fn snapshot(p: &ProbeArgs, dir: &Path, no_redact: bool) -> Result<Exit, AppE
             "snapshot records the live machine; it cannot be combined with --replay".into(),
         ));
     }
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
-        return Err(AppError::Usage(format!(
-            "{}: exists and is not empty; choose a new directory",
-            dir.display()
-        )));
+    // Checked again when writing, where every entry is created new (see record.rs): this
+    // early look only saves probing for nothing.
+    if let Ok(m) = std::fs::symlink_metadata(dir) {
+        let empty_dir = m.is_dir()
+            && std::fs::read_dir(dir)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+        if !empty_dir {
+            return Err(AppError::Usage(format!(
+                "{}: exists and is not an empty directory; choose a new directory",
+                dir.display()
+            )));
+        }
     }
     let ctx = ctx(p)?;
     let live = LiveHost::new();

@@ -35,7 +35,7 @@ pub fn run(p: &ProbeArgs, cmd: &RulesCommand) -> Result<Exit, AppError> {
             let mut bad = false;
             for f in files {
                 let name = f.display().to_string();
-                let result = std::fs::read_to_string(f)
+                let result = crate::rules::load::read_file(f)
                     .map_err(|e| vec![format!("{name}: cannot read: {e}")])
                     .and_then(|t| {
                         load_str(&t, &name).map_err(|es| es.iter().map(|e| e.to_string()).collect())

@@ -17,6 +17,7 @@ pub struct FakeHost {
     pub executables: BTreeMap<String, String>,
     pub env: BTreeMap<String, String>,
     pub groups: Vec<String>,
+    pub user_name: Option<String>,
     pub cwd: Option<String>,
     pub free_disk: Option<u64>,
     pub drm_fdinfo: Option<super::DrmFdinfoScan>,
@@ -33,6 +34,7 @@ impl Default for FakeHost {
             executables: BTreeMap::new(),
             env: BTreeMap::new(),
             groups: Vec::new(),
+            user_name: None,
             cwd: None,
             free_disk: None,
             drm_fdinfo: None,
@@ -121,6 +123,11 @@ impl FakeHost {
     }
     pub fn groups(mut self, groups: &[&str]) -> Self {
         self.groups = groups.iter().map(|g| g.to_string()).collect();
+        self
+    }
+    /// The account name the OS gives for the user.
+    pub fn user_name(mut self, name: &str) -> Self {
+        self.user_name = Some(name.into());
         self
     }
     pub fn cwd(mut self, cwd: &str) -> Self {
@@ -216,6 +223,9 @@ impl Host for FakeHost {
     }
     fn groups(&self) -> Vec<String> {
         self.groups.clone()
+    }
+    fn user_name(&self) -> Option<String> {
+        self.user_name.clone()
     }
     fn cwd(&self) -> Option<String> {
         self.cwd.clone()

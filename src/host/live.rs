@@ -102,9 +102,13 @@ impl Host for LiveHost {
     }
 
     fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
-        let f = std::fs::File::open(path)?;
-        let mut buf = Vec::new();
-        f.take(MAX_FILE_BYTES).read_to_end(&mut buf)?;
+        // Files under /proc and /sys are regular files; a FIFO or a device where a probe
+        // expects a file would block or never end.
+        let (buf, _) = super::untrusted::read_capped(
+            std::path::Path::new(path),
+            MAX_FILE_BYTES,
+            super::untrusted::Links::Follow,
+        )?;
         Ok(buf)
     }
 
@@ -200,6 +204,10 @@ impl Host for LiveHost {
 
     fn groups(&self) -> Vec<String> {
         groups()
+    }
+
+    fn user_name(&self) -> Option<String> {
+        user_name()
     }
 
     fn cwd(&self) -> Option<String> {
@@ -368,6 +376,43 @@ fn groups() -> Vec<String> {
     }
 }
 
+/// The effective user's name from the user database (getpwuid_r: passwd, LDAP, sssd alike).
+#[cfg(unix)]
+fn user_name() -> Option<String> {
+    use std::ffi::CStr;
+    let mut buf = vec![0 as libc::c_char; 1024];
+    loop {
+        // SAFETY: `pwd` and `buf` outlive the call and `buf.len()` is the buffer's size;
+        // on success `result` points at `pwd`, whose strings point into `buf`, read before
+        // either goes away. getpwuid_r is the thread-safe form.
+        unsafe {
+            let mut pwd: libc::passwd = std::mem::zeroed();
+            let mut result: *mut libc::passwd = std::ptr::null_mut();
+            let rc = libc::getpwuid_r(
+                libc::geteuid(),
+                &mut pwd,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+            );
+            if rc == libc::ERANGE && buf.len() < 1 << 20 {
+                buf.resize(buf.len() * 4, 0);
+                continue;
+            }
+            if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+                return None;
+            }
+            let name = CStr::from_ptr(pwd.pw_name).to_string_lossy().into_owned();
+            return (!name.is_empty()).then_some(name);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn user_name() -> Option<String> {
+    None
+}
+
 #[cfg(not(unix))]
 fn groups() -> Vec<String> {
     Vec::new()
@@ -507,6 +552,19 @@ mod tests {
         let out = h.run(&[p.to_str().unwrap()], Duration::from_secs(1));
         assert!(out.spawn_error.is_some(), "{out:?}");
         assert_eq!(out.exit, None);
+    }
+
+    #[test]
+    fn the_user_name_is_the_os_account_of_the_effective_uid() {
+        // id(1) asks the same database; it is on every Unix this runs on.
+        let Ok(out) = Command::new("id").arg("-un").output() else {
+            return;
+        };
+        let want = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert_eq!(
+            LiveHost::new().user_name(),
+            Some(want).filter(|w| !w.is_empty())
+        );
     }
 
     #[test]

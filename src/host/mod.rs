@@ -10,6 +10,7 @@ pub mod live;
 pub mod record;
 pub mod replay;
 pub mod snapshot;
+pub mod untrusted;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -141,6 +142,12 @@ pub trait Host: Sync {
     fn env(&self, name: &str) -> Option<String>;
     /// Names of the current user's groups.
     fn groups(&self) -> Vec<String>;
+    /// The account name of the effective user, from the OS's user database (not the
+    /// environment: cron, `docker exec -u` and CI leave USER unset). Known to the redactor,
+    /// never recorded: a snapshot does not hold it, so a replay answers `None`.
+    fn user_name(&self) -> Option<String> {
+        None
+    }
     /// The current directory.
     fn cwd(&self) -> Option<String>;
     /// Free bytes on the file system of the current directory (available to this user).
