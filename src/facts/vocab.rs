@@ -30,7 +30,7 @@ pub const DRM: &[&str] = &["drm.error", "drm.error_message"];
 
 /// Set by the `drm_clients` probe.
 pub const DRM_CLIENTS: &[&str] = &[
-    "drm_clients.processes_scanned",
+    "drm_clients.scanned",
     "drm_clients.unreadable_processes",
     "drm_clients.truncated",
     "drm_clients.error",

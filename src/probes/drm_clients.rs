@@ -132,7 +132,8 @@ fn vendor_of(driver: &str) -> Option<Vendor> {
 /// Group the clients by GPU (drm-pdev) and process, counting each DRM client once: a
 /// duplicated or passed fd carries the same drm-client-id (the first PID seen keeps it).
 pub fn from_scan(scan: &DrmFdinfoScan, f: &mut Facts) {
-    f.set("drm_clients.processes_scanned", u64::from(scan.processes));
+    // How many processes were looked at moves from run to run; that the scan ran does not.
+    f.set("drm_clients.scanned", true);
     f.set(
         "drm_clients.unreadable_processes",
         u64::from(scan.unreadable),
