@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod facts;
+pub mod fit;
 pub mod host;
 pub mod printable;
 pub mod probes;

@@ -2,6 +2,7 @@
 
 mod check;
 mod facts;
+mod fit;
 pub mod output;
 mod report;
 mod rules;
@@ -82,6 +83,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         Some(Command::Snapshot { ref dir, no_redact }) => facts::snapshot(p, dir, no_redact),
         Some(Command::Check(ref args)) => check::run(p, args),
         Some(Command::Report(ref args)) => report::run(p, args),
+        Some(Command::Fit(ref args)) => fit::run(p, args),
         Some(Command::Rules { ref command }) => rules::run(p, command),
         Some(Command::Completions { shell }) => {
             // clap_complete panics when its writer fails: generate into memory, then write.

@@ -216,6 +216,19 @@ impl Host for LiveHost {
             .map(|p| p.to_string_lossy().into_owned())
     }
 
+    fn read_head(&self, path: &str, max: u64) -> io::Result<Vec<u8>> {
+        let f = std::fs::File::open(path)?;
+        if !f.metadata()?.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file",
+            ));
+        }
+        let mut buf = Vec::new();
+        f.take(max).read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+
     fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {
         drm_fdinfo_scan(std::path::Path::new("/proc"))
     }

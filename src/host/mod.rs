@@ -156,6 +156,14 @@ pub trait Host: Sync {
     /// fd that points into /dev/dri. Bounded by [`DRM_SCAN_MAX_PROCESSES`] and friends.
     fn drm_fdinfo(&self) -> io::Result<DrmFdinfoScan>;
 
+    /// The first `max` bytes of a regular file (model headers: `aidoctor fit`). Not recorded
+    /// in snapshots; replay and fakes answer from their files, bounded by [`MAX_FILE_BYTES`].
+    fn read_head(&self, path: &str, max: u64) -> io::Result<Vec<u8>> {
+        let mut b = self.read_file(path)?;
+        b.truncate(usize::try_from(max).unwrap_or(usize::MAX));
+        Ok(b)
+    }
+
     /// A file as text (see [`crate::text::decode`]); `None` when it cannot be read.
     fn read_text(&self, path: &str) -> Option<String> {
         self.read_file(path).ok().map(|b| crate::text::decode(&b))

@@ -372,6 +372,11 @@ impl Host for RecordingHost<'_> {
         d
     }
 
+    fn read_head(&self, path: &str, max: u64) -> io::Result<Vec<u8>> {
+        // Model files are the user's, not the machine's: never copied into a snapshot.
+        self.inner.read_head(path, max)
+    }
+
     fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {
         let r = self.inner.drm_fdinfo();
         if let Ok(scan) = &r {

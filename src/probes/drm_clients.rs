@@ -15,13 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub static PROBE: Probe = Probe {
     name: "drm_clients",
     summary: "VRAM per process on AMD and Intel GPUs, from DRM fdinfo (/proc/<pid>/fdinfo).",
-    facts: &[
-        "drm_clients.processes_scanned",
-        "drm_clients.unreadable_processes",
-        "drm_clients.truncated",
-        "drm_clients.error",
-        "drm_clients.error_message",
-    ],
+    facts: crate::facts::vocab::DRM_CLIENTS,
     slow: false,
     run,
 };
@@ -138,7 +132,8 @@ fn vendor_of(driver: &str) -> Option<Vendor> {
 /// Group the clients by GPU (drm-pdev) and process, counting each DRM client once: a
 /// duplicated or passed fd carries the same drm-client-id (the first PID seen keeps it).
 pub fn from_scan(scan: &DrmFdinfoScan, f: &mut Facts) {
-    f.set("drm_clients.processes_scanned", u64::from(scan.processes));
+    // How many processes were looked at moves from run to run; that the scan ran does not.
+    f.set("drm_clients.scanned", true);
     f.set(
         "drm_clients.unreadable_processes",
         u64::from(scan.unreadable),

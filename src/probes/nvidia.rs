@@ -22,14 +22,7 @@ use std::collections::BTreeMap;
 pub static PROBE: Probe = Probe {
     name: "nvidia",
     summary: "NVIDIA: nvidia-smi -q, the compute-capability query, /proc/driver/nvidia/version.",
-    facts: &[
-        "nvidia.driver_version",
-        "nvidia.cuda_version",
-        "nvidia.gpu_count",
-        "nvidia.error",
-        "nvidia.error_message",
-        "nvidia.smi_path",
-    ],
+    facts: crate::facts::vocab::NVIDIA,
     slow: false,
     run,
 };

@@ -8,20 +8,7 @@ use serde_json::Value;
 pub static PROBE: Probe = Probe {
     name: "python",
     summary: "Python and PyTorch, from one python3 -c call.",
-    facts: &[
-        "python.version",
-        "python.executable",
-        "python.env",
-        "python.error",
-        "python.error_message",
-        "torch.version",
-        "torch.cuda",
-        "torch.hip",
-        "torch.gpu_available",
-        "torch.device_names",
-        "torch.error",
-        "torch.error_message",
-    ],
+    facts: crate::facts::vocab::PYTHON,
     slow: true,
     run,
 };

@@ -17,17 +17,7 @@ use kfd::KfdNode;
 pub static PROBE: Probe = Probe {
     name: "rocm",
     summary: "AMD ROCm: rocminfo, KFD topology, /opt/rocm/.info/version, /dev/kfd access.",
-    facts: &[
-        "rocm.version",
-        "rocm.kfd_accessible",
-        "rocm.render_accessible",
-        "rocm.hsa_override_gfx_version",
-        "rocm.kernel_driver_version",
-        "rocm.runtime_version",
-        "rocm.runtime_gfx_targets",
-        "rocm.error",
-        "rocm.error_message",
-    ],
+    facts: crate::facts::vocab::ROCM,
     slow: false,
     run,
 };

@@ -82,7 +82,7 @@ impl TaxContext {
             nvidia_listed: facts.get("nvidia.error").is_none(),
             wsl: facts.get_u64("wsl.version") == Some(2),
             windows: facts.get_str("os.family") == Some("windows"),
-            drm_scanned: facts.get("drm_clients.processes_scanned").is_some(),
+            drm_scanned: facts.get_bool("drm_clients.scanned") == Some(true),
             drm_unreadable: facts
                 .get_u64("drm_clients.unreadable_processes")
                 .unwrap_or(0),

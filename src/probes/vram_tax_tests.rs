@@ -144,7 +144,7 @@ fn wsl_tax_is_the_windows_hosts() {
 #[test]
 fn amd_tax_from_drm_clients_is_a_lower_bound_when_some_are_unreadable() {
     let mut f = Facts::new();
-    f.set("drm_clients.processes_scanned", 300u64);
+    f.set("drm_clients.scanned", true);
     f.set("drm_clients.unreadable_processes", 41u64);
     let mut g = Gpu::new(Vendor::Amd);
     g.integrated = Some(false);
