@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod facts;
 pub mod host;
+pub mod knowledge;
 pub mod probes;
 pub mod redact;
 pub mod remote;

@@ -88,6 +88,12 @@ pub const GPU_FIELDS: &[&str] = &[
     "pcie_link.max_gen",
     "pcie_link.max_width",
     "processes",
+    // Derived from the knowledge base (knowledge::DERIVED_GPU_FIELDS).
+    "architecture",
+    "torch_kernels",
+    "torch_newest",
+    "torch_newest_build",
+    "rocm_native",
 ];
 
 /// Facts computed after all probes ran.
@@ -95,7 +101,9 @@ pub const DERIVED_FACTS: &[&str] = &["gpu.count", "gpu.vendors", "gpu.total_vram
 
 /// Is `name` a fact some probe can set?
 pub fn is_known_fact(name: &str) -> bool {
-    DERIVED_FACTS.contains(&name) || ALL.iter().any(|p| p.facts.contains(&name))
+    DERIVED_FACTS.contains(&name)
+        || crate::knowledge::DERIVED_FACTS.contains(&name)
+        || ALL.iter().any(|p| p.facts.contains(&name))
 }
 
 /// Every known fact name, sorted.
@@ -104,6 +112,7 @@ pub fn all_fact_names() -> Vec<&'static str> {
         .iter()
         .flat_map(|p| p.facts.iter().copied())
         .chain(DERIVED_FACTS.iter().copied())
+        .chain(crate::knowledge::DERIVED_FACTS.iter().copied())
         .collect();
     v.sort();
     v.dedup();
@@ -253,6 +262,9 @@ fn derive(facts: &mut Facts) {
         facts.set("gpu.total_vram_mib", total);
     }
     display::derive(facts);
+    // Then what the knowledge base says about these facts (the driver's CUDA, PyTorch
+    // kernels per GPU, native ROCm targets).
+    crate::knowledge::derive(facts);
 }
 
 #[cfg(test)]
