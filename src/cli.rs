@@ -64,8 +64,11 @@ pub enum Command {
     /// Record everything the probes read into DIR (redacted), to attach to a bug report or
     /// replay with --replay.
     Snapshot {
+        /// A new or empty directory to write the snapshot into.
         dir: PathBuf,
-        /// Keep host name, user name, serial numbers, UUIDs and addresses.
+        /// Keep everything: host name, user name (also in home paths), GPU UUIDs and serial
+        /// numbers, MAC and IP addresses, and secrets in the recorded files and tool output
+        /// (tokens, API keys, passwords in URLs and settings).
         #[arg(long)]
         no_redact: bool,
     },
@@ -73,6 +76,9 @@ pub enum Command {
     Check(CheckArgs),
     /// A Markdown report to paste into a GitHub or GitLab issue (redacted).
     Report(ReportArgs),
+    /// Will this model fit in VRAM here, and without the desktop? Reads the model's headers
+    /// (.gguf, .safetensors, a model directory, a Hugging Face cache id, an Ollama name).
+    Fit(FitArgs),
     /// List, lint and show rulesets.
     Rules {
         #[command(subcommand)]
@@ -109,6 +115,27 @@ pub struct CheckArgs {
     /// Never fetch: use only the cached copy of remote rulesets.
     #[arg(long)]
     pub offline: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FitArgs {
+    /// Model files, directories, Hugging Face ids (org/name) or Ollama names (name:tag).
+    #[arg(required = true)]
+    pub models: Vec<String>,
+    /// Context length (KV cache cells). Default: the model's own, else 8192.
+    #[arg(long, value_name = "N")]
+    pub context: Option<u64>,
+    /// KV cache type for K, as llama.cpp's --cache-type-k (f16, q8_0, q4_0, ...).
+    #[arg(long, default_value = "f16")]
+    pub cache_type_k: String,
+    /// KV cache type for V, as llama.cpp's --cache-type-v.
+    #[arg(long, default_value = "f16")]
+    pub cache_type_v: String,
+    /// Split over this many GPUs (tensor parallel).
+    #[arg(long, default_value_t = 1)]
+    pub gpus: u32,
+    #[arg(long, value_enum, default_value_t = FactsFormat::Text)]
+    pub format: FactsFormat,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -14,7 +14,7 @@ pub fn run(p: &ProbeArgs, a: &CheckArgs) -> Result<Exit, AppError> {
     let targets = targets?;
     let report = targets::report(&targets, g.facts);
     // Identifiers never reach the screen or a CI log either (issue: sharing).
-    let report = redactor.report(&report);
+    let report = super::shown(&report, Some(&redactor));
     let (mut w, styler): (Box<dyn Write>, Styler) = match &a.output {
         Some(path) => (
             Box::new(
@@ -24,7 +24,7 @@ pub fn run(p: &ProbeArgs, a: &CheckArgs) -> Result<Exit, AppError> {
             Styler::plain(),
         ),
         None => (
-            Box::new(std::io::stdout().lock()),
+            Box::new(super::output::stdout()),
             Styler::for_stdout(p.color),
         ),
     };

@@ -2,6 +2,8 @@
 
 mod check;
 mod facts;
+mod fit;
+pub mod output;
 mod report;
 mod rules;
 mod summary;
@@ -29,7 +31,15 @@ pub enum AppError {
 
 impl AppError {
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, AppError::Io(_, e) if e.kind() == io::ErrorKind::BrokenPipe)
+        matches!(self, AppError::Io(_, e) if output::is_closed_pipe(e))
+    }
+
+    /// The message for standard error: through the redactor (a URL's credentials and a
+    /// token in its query string stay off the screen and out of pasted logs) and made safe
+    /// to print (it can quote a file or a server).
+    pub fn message(&self) -> String {
+        let m = crate::redact::Redactor::default().text(&self.to_string());
+        crate::printable::text(&m).into_owned()
     }
 }
 
@@ -73,19 +83,44 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         Some(Command::Snapshot { ref dir, no_redact }) => facts::snapshot(p, dir, no_redact),
         Some(Command::Check(ref args)) => check::run(p, args),
         Some(Command::Report(ref args)) => report::run(p, args),
+        Some(Command::Fit(ref args)) => fit::run(p, args),
         Some(Command::Rules { ref command }) => rules::run(p, command),
         Some(Command::Completions { shell }) => {
+            // clap_complete panics when its writer fails: generate into memory, then write.
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "aidoctor", &mut io::stdout());
-            Ok(Exit::Ok)
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "aidoctor", &mut buf);
+            write_out(&buf)
         }
         Some(Command::Man) => {
             let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
             clap_mangen::Man::new(cmd)
-                .render(&mut io::stdout())
+                .render(&mut buf)
                 .map_err(out_err)?;
-            Ok(Exit::Ok)
+            write_out(&buf)
         }
+    }
+}
+
+fn write_out(bytes: &[u8]) -> Result<Exit, AppError> {
+    use std::io::Write;
+    let mut w = output::stdout();
+    w.write_all(bytes)
+        .and_then(|_| w.flush())
+        .map_err(out_err)?;
+    Ok(Exit::Ok)
+}
+
+/// What a command prints from a report: redacted (unless the user asked otherwise) and made
+/// safe for a terminal, whatever the format.
+pub(crate) fn shown(
+    report: &crate::report::Report,
+    redactor: Option<&crate::redact::Redactor>,
+) -> crate::report::Report {
+    match redactor {
+        Some(r) => crate::printable::report(&r.report(report)),
+        None => crate::printable::report(report),
     }
 }
 

@@ -10,7 +10,7 @@ use std::io::Write;
 
 pub fn run(p: &ProbeArgs, cmd: &RulesCommand) -> Result<Exit, AppError> {
     let s = Styler::for_stdout(p.color);
-    let mut w = std::io::stdout().lock();
+    let mut w = super::output::stdout();
     match cmd {
         RulesCommand::List => {
             let all = builtin();
@@ -35,7 +35,7 @@ pub fn run(p: &ProbeArgs, cmd: &RulesCommand) -> Result<Exit, AppError> {
             let mut bad = false;
             for f in files {
                 let name = f.display().to_string();
-                let result = std::fs::read_to_string(f)
+                let result = crate::rules::load::read_file(f)
                     .map_err(|e| vec![format!("{name}: cannot read: {e}")])
                     .and_then(|t| {
                         load_str(&t, &name).map_err(|es| es.iter().map(|e| e.to_string()).collect())
@@ -44,7 +44,9 @@ pub fn run(p: &ProbeArgs, cmd: &RulesCommand) -> Result<Exit, AppError> {
                     Ok(rs) => writeln!(w, "{name}: ok ({} rules)", rs.rules.len()),
                     Err(errors) => {
                         bad = true;
-                        errors.iter().try_for_each(|e| writeln!(w, "{e}"))
+                        errors
+                            .iter()
+                            .try_for_each(|e| writeln!(w, "{}", crate::printable::text(e)))
                     }
                 }
                 .map_err(out_err)?;

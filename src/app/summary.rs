@@ -21,13 +21,16 @@ pub fn run(p: &ProbeArgs) -> Result<Exit, AppError> {
         .map(|rs| evaluate(rs, &g.facts, "builtin"))
         .collect();
     // Identifiers stay off the screen (and out of pasted terminal logs): issue sharing.
-    let all = redactor.report(&Report {
-        facts: g.facts,
-        rulesets: reports,
-        redacted: false,
-    });
+    let all = super::shown(
+        &Report {
+            facts: g.facts,
+            rulesets: reports,
+            redacted: false,
+        },
+        Some(&redactor),
+    );
     let s = Styler::for_stdout(p.color);
-    let mut w = std::io::stdout().lock();
+    let mut w = super::output::stdout();
     render(&all.facts, &all.rulesets, &s, &mut w).map_err(out_err)?;
     let host = Report {
         facts: all.facts,

@@ -27,7 +27,9 @@ pub fn project_file(dir: &Path) -> Result<std::path::PathBuf, AppError> {
     PROJECT_FILES
         .iter()
         .map(|n| dir.join(n))
-        .find(|p| p.is_file())
+        // Whatever is there is the project's file: a FIFO or a device under that name is
+        // refused by name when it is read, not silently passed over.
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
         .ok_or_else(|| {
             AppError::Usage(format!(
                 "--project {}: no aidoctor.yaml or .aidoctor.yaml at its root",
@@ -86,7 +88,7 @@ pub fn resolve(
                 }
             )));
         }
-        let text = std::fs::read_to_string(path)
+        let text = rules::load::read_file(path)
             .map_err(|e| AppError::Io(format!("cannot read ruleset {a}"), e))?;
         match rules::load_str(&text, a) {
             Ok(rs) => out.push(Target {

@@ -42,6 +42,9 @@ pub struct Snapshot {
     pub paths: BTreeMap<String, PathAccess>,
     #[serde(default)]
     pub commands: Vec<RecordedCommand>,
+    /// The DRM client scan (`Host::drm_fdinfo`); absent when it was not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drm_fdinfo: Option<super::DrmFdinfoScan>,
 }
 
 fn yes() -> bool {

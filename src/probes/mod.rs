@@ -9,12 +9,14 @@ pub mod cuda_toolkit;
 pub mod display;
 pub mod docker;
 pub mod drm;
+pub mod drm_clients;
 pub mod nvidia;
 pub mod os;
 pub mod python;
 pub mod rocm;
 pub mod updates;
 pub mod user;
+pub mod vram_tax;
 pub mod wsl;
 
 use crate::facts::{Facts, Gpu};
@@ -55,6 +57,7 @@ pub const ALL: &[&Probe] = &[
     &nvidia::PROBE,
     &rocm::PROBE,
     &drm::PROBE,
+    &drm_clients::PROBE,
     &os::PROBE,
     &wsl::PROBE,
     &container::PROBE,

@@ -123,51 +123,17 @@ const ERROR_AREAS: &[&str] = &[
     "nvidia", "rocm", "cuda", "docker", "python", "torch", "wsl", "os", "cpu", "drm",
 ];
 
-/// Escape text for a Markdown table cell or HTML summary: no column breaks, no raw HTML, no
-/// line breaks, bounded length.
+/// Escape text for a Markdown table cell: no column breaks, no raw HTML, no links, no line
+/// breaks, bounded length.
 fn cell(s: &str) -> String {
     cell_n(s, MAX_CELL)
 }
 
 fn cell_n(s: &str, max: usize) -> String {
-    let mut t: String = s.chars().take(max).collect();
-    if s.chars().count() > max {
-        // A cut inside a `code span` closes it, so the command keeps reading as code.
-        if !t.matches('`').count().is_multiple_of(2) && s.matches('`').count().is_multiple_of(2) {
-            t.push('`');
-        }
-        t.push('…');
-    }
-    let t = t.replace('\r', "");
-    // Inside `code spans` entities are not decoded, so only text outside them is escaped
-    // (`cmake .. && make` must stay readable); a pipe is escaped everywhere (GFM tables).
-    let parts: Vec<&str> = t.split('`').collect();
-    let balanced = parts.len() % 2 == 1;
-    let mut out = String::with_capacity(t.len());
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        let in_code = i % 2 == 1 && (balanced || i + 1 < parts.len());
-        let p = if in_code {
-            part.to_string()
-        } else {
-            html(part)
-        };
-        out.push_str(
-            &p.replace('|', "\\|")
-                .replace('\n', if in_code { " " } else { "<br>" }),
-        );
-    }
-    out
+    super::markdown::cell(s, max)
 }
 
-/// Text safe in HTML (the `<summary>` line).
-fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use super::markdown::html;
 
 fn gib(mib: u64) -> String {
     let g = mib as f64 / 1024.0;
