@@ -223,7 +223,7 @@ fn newest_torch(
     full: bool,
 ) -> Option<(String, String)> {
     let mut releases: Vec<(&super::TorchRelease, Version)> = k
-        .pytorch
+        .pytorch()
         .releases
         .iter()
         .filter_map(|r| Version::parse(&r.version.value).map(|v| (r, v)))
@@ -281,7 +281,7 @@ fn suggest(k: &Knowledge, facts: &mut Facts, gpus: &[Gpu], driver: Option<&Versi
     // The first release after it, when there is one: pin below it.
     let rv = Version::parse(&release);
     let next = k
-        .pytorch
+        .pytorch()
         .releases
         .iter()
         .filter_map(|r| Version::parse(&r.version.value).map(|v| (v, r.version.value.clone())))
@@ -311,7 +311,10 @@ fn vllm(facts: &mut Facts, driver: Option<&Version>) {
             .find_map(build_cuda)
             .map(|c| c.to_string()),
         None => Version::parse(&v).map(|rv| {
-            if rv.cmp_num(&Version::parse("0.20").unwrap_or(rv.clone())).is_ge() {
+            if rv
+                .cmp_num(&Version::parse("0.20").unwrap_or(rv.clone()))
+                .is_ge()
+            {
                 "13.0".to_string()
             } else {
                 "12".to_string()

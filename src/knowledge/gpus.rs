@@ -5,7 +5,11 @@ use super::Knowledge;
 
 /// The compute capability for a GPU with this model name and (optionally) this PCI ID
 /// database device name; `None` when neither table knows it.
-pub fn compute_capability(k: &Knowledge, name: Option<&str>, pci_name: Option<&str>) -> Option<String> {
+pub fn compute_capability(
+    k: &Knowledge,
+    name: Option<&str>,
+    pci_name: Option<&str>,
+) -> Option<String> {
     pci_name
         .and_then(|p| by_chip(k, p))
         .or_else(|| name.and_then(|n| by_model(k, n)))
@@ -14,12 +18,14 @@ pub fn compute_capability(k: &Knowledge, name: Option<&str>, pci_name: Option<&s
 
 /// "GK110BGL [Tesla K40m]" -> GK110B -> 3.5.
 fn by_chip<'k>(k: &'k Knowledge, pci_name: &str) -> Option<&'k str> {
-    let first = pci_name.split(|c: char| !c.is_ascii_alphanumeric()).next()?;
+    let first = pci_name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()?;
     let chip = ["GLM", "GL", "BM", "M"]
         .iter()
         .find_map(|s| first.strip_suffix(s).filter(|c| c.len() >= 4))
         .unwrap_or(first);
-    k.gpus
+    k.gpus()
         .chips
         .iter()
         .find(|r| r.chips.iter().any(|c| c == chip))
@@ -32,7 +38,7 @@ fn by_model<'k>(k: &'k Knowledge, name: &str) -> Option<&'k str> {
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    k.gpus
+    k.gpus()
         .models
         .iter()
         .find(|r| {

@@ -20,10 +20,22 @@ use std::sync::OnceLock;
 
 /// The embedded files: (path, text).
 pub const FILES: &[(&str, &str)] = &[
-    ("knowledge/cuda.yaml", include_str!("../../knowledge/cuda.yaml")),
-    ("knowledge/pytorch.yaml", include_str!("../../knowledge/pytorch.yaml")),
-    ("knowledge/rocm.yaml", include_str!("../../knowledge/rocm.yaml")),
-    ("knowledge/gpus.yaml", include_str!("../../knowledge/gpus.yaml")),
+    (
+        "knowledge/cuda.yaml",
+        include_str!("../../knowledge/cuda.yaml"),
+    ),
+    (
+        "knowledge/pytorch.yaml",
+        include_str!("../../knowledge/pytorch.yaml"),
+    ),
+    (
+        "knowledge/rocm.yaml",
+        include_str!("../../knowledge/rocm.yaml"),
+    ),
+    (
+        "knowledge/gpus.yaml",
+        include_str!("../../knowledge/gpus.yaml"),
+    ),
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -168,21 +180,54 @@ pub struct ModelRow {
     pub evidence: Option<String>,
 }
 
-/// The whole knowledge base.
-#[derive(Debug, Clone)]
+/// The whole knowledge base. The embedded one parses each file on first use (a run without
+/// an NVIDIA GPU never reads the PyTorch or GPU tables).
+#[derive(Debug)]
 pub struct Knowledge {
-    pub cuda: CudaFile,
-    pub pytorch: PytorchFile,
-    pub rocm: RocmFile,
-    pub gpus: GpusFile,
+    files: &'static [(&'static str, &'static str)],
+    cuda: OnceLock<CudaFile>,
+    pytorch: OnceLock<PytorchFile>,
+    rocm: OnceLock<RocmFile>,
+    gpus: OnceLock<GpusFile>,
 }
 
-/// The embedded knowledge, parsed once.
+/// One embedded file, parsed. Invariant: `embedded_knowledge_is_valid` loads every one.
+fn embedded<T: serde::de::DeserializeOwned>(files: &[(&str, &str)], name: &str) -> T {
+    let (origin, text) = files
+        .iter()
+        .find(|(p, _)| p.ends_with(name))
+        .copied()
+        .unwrap_or((name, ""));
+    let mut errors = Vec::new();
+    parse::<T>((origin, text), &mut errors)
+        .unwrap_or_else(|| panic!("embedded knowledge is invalid: {errors:?}"))
+}
+
+impl Knowledge {
+    pub fn cuda(&self) -> &CudaFile {
+        self.cuda.get_or_init(|| embedded(self.files, "cuda.yaml"))
+    }
+    pub fn pytorch(&self) -> &PytorchFile {
+        self.pytorch
+            .get_or_init(|| embedded(self.files, "pytorch.yaml"))
+    }
+    pub fn rocm(&self) -> &RocmFile {
+        self.rocm.get_or_init(|| embedded(self.files, "rocm.yaml"))
+    }
+    pub fn gpus(&self) -> &GpusFile {
+        self.gpus.get_or_init(|| embedded(self.files, "gpus.yaml"))
+    }
+}
+
+/// The embedded knowledge.
 pub fn get() -> &'static Knowledge {
     static K: OnceLock<Knowledge> = OnceLock::new();
-    K.get_or_init(|| {
-        // Invariant: `embedded_knowledge_is_valid` loads every embedded file.
-        load(FILES).unwrap_or_else(|e| panic!("embedded knowledge is invalid: {e:?}"))
+    K.get_or_init(|| Knowledge {
+        files: FILES,
+        cuda: OnceLock::new(),
+        pytorch: OnceLock::new(),
+        rocm: OnceLock::new(),
+        gpus: OnceLock::new(),
     })
 }
 
@@ -202,10 +247,11 @@ pub fn load(files: &[(&str, &str)]) -> Result<Knowledge, Vec<RulesetError>> {
     let gpus: Option<GpusFile> = parse(text(files, "gpus.yaml"), &mut errors);
     if let (Some(cuda), Some(pytorch), Some(rocm), Some(gpus)) = (cuda, pytorch, rocm, gpus) {
         let k = Knowledge {
-            cuda,
-            pytorch,
-            rocm,
-            gpus,
+            files: &[],
+            cuda: OnceLock::from(cuda),
+            pytorch: OnceLock::from(pytorch),
+            rocm: OnceLock::from(rocm),
+            gpus: OnceLock::from(gpus),
         };
         k.check(&mut Checker {
             files,
@@ -267,7 +313,10 @@ impl Checker<'_> {
             self.err(
                 file,
                 source,
-                format!("source `{}` is neither a URL nor a key of `sources`", source.value),
+                format!(
+                    "source `{}` is neither a URL nor a key of `sources`",
+                    source.value
+                ),
             );
         }
         if !is_date(&checked.value) {
@@ -308,61 +357,69 @@ fn is_date(s: &str) -> bool {
 impl Knowledge {
     fn check(&self, c: &mut Checker) {
         for (file, checked) in [
-            ("cuda.yaml", &self.cuda.checked),
-            ("pytorch.yaml", &self.pytorch.checked),
-            ("rocm.yaml", &self.rocm.checked),
-            ("gpus.yaml", &self.gpus.checked),
+            ("cuda.yaml", &self.cuda().checked),
+            ("pytorch.yaml", &self.pytorch().checked),
+            ("rocm.yaml", &self.rocm().checked),
+            ("gpus.yaml", &self.gpus().checked),
         ] {
             if !is_date(&checked.value) {
-                c.err(file, checked, format!("checked `{}` is not a date", checked.value));
+                c.err(
+                    file,
+                    checked,
+                    format!("checked `{}` is not a date", checked.value),
+                );
             }
         }
         let f = "cuda.yaml";
-        for r in &self.cuda.releases {
-            c.cited(f, &self.cuda.sources, &r.source, &r.checked);
+        for r in &self.cuda().releases {
+            c.cited(f, &self.cuda().sources, &r.source, &r.checked);
             c.version(f, &r.cuda);
             c.version(f, &r.linux);
             if let Some(w) = &r.windows {
                 c.version(f, w);
             }
         }
-        for a in &self.cuda.architectures {
-            c.cited(f, &self.cuda.sources, &a.source, &a.checked);
+        for a in &self.cuda().architectures {
+            c.cited(f, &self.cuda().sources, &a.source, &a.checked);
             a.cc.iter().for_each(|v| c.version(f, v));
             if let Some(v) = &a.last_cuda {
                 c.version(f, v);
             }
         }
         let f = "pytorch.yaml";
-        for r in &self.pytorch.releases {
-            c.cited(f, &self.pytorch.sources, &r.source, &r.checked);
+        for r in &self.pytorch().releases {
+            c.cited(f, &self.pytorch().sources, &r.source, &r.checked);
             c.version(f, &r.version);
             if let Some(p) = &r.python {
                 c.range(f, p);
             }
             r.cuda.iter().chain(&r.rocm).for_each(|v| c.version(f, v));
         }
-        for b in &self.pytorch.cuda_builds {
-            c.cited(f, &self.pytorch.sources, &b.source, &b.checked);
+        for b in &self.pytorch().cuda_builds {
+            c.cited(f, &self.pytorch().sources, &b.source, &b.checked);
             c.range(f, &b.releases);
             if build_cuda(&b.build.value).is_none() {
-                c.err(f, &b.build, format!("`{}` is not a build like cu126", b.build.value));
+                c.err(
+                    f,
+                    &b.build,
+                    format!("`{}` is not a build like cu126", b.build.value),
+                );
             }
             b.sass.iter().chain(&b.ptx).for_each(|v| c.version(f, v));
         }
         let f = "rocm.yaml";
-        for r in &self.rocm.releases {
-            c.cited(f, &self.rocm.sources, &r.source, &r.checked);
+        for r in &self.rocm().releases {
+            c.cited(f, &self.rocm().sources, &r.source, &r.checked);
             c.version(f, &r.version);
             c.version(f, &r.max_kernel);
         }
         let f = "gpus.yaml";
-        for r in &self.gpus.chips {
-            c.cited(f, &self.gpus.sources, &r.source, &r.checked);
+        for r in &self.gpus().chips {
+            c.cited(f, &self.gpus().sources, &r.source, &r.checked);
             c.version(f, &r.cc);
         }
-        for r in &self.gpus.models {
-            c.cited(f, &self.gpus.sources, &r.source, &r.checked);
+        for r in &self.gpus().models {
+            c.cited(f, &self.gpus().sources, &r.source, &r.checked);
             c.version(f, &r.cc);
         }
     }
@@ -370,7 +427,7 @@ impl Knowledge {
     /// The newest CUDA a driver runs: the newest release whose minimum driver it meets.
     pub fn driver_cuda(&self, driver: &str, windows: bool) -> Option<&str> {
         let have = Version::parse(driver)?;
-        self.cuda
+        self.cuda()
             .releases
             .iter()
             .filter(|r| {
@@ -390,7 +447,7 @@ impl Knowledge {
     /// The architecture a compute capability belongs to.
     pub fn architecture(&self, cc: &str) -> Option<&Architecture> {
         let v = Version::parse(cc)?;
-        self.cuda.architectures.iter().find(|a| {
+        self.cuda().architectures.iter().find(|a| {
             a.cc.iter()
                 .any(|c| Version::parse(&c.value).is_some_and(|x| x.cmp_num(&v).is_eq()))
         })
@@ -398,7 +455,7 @@ impl Knowledge {
 
     /// The compiled architectures of a PyTorch release's CUDA build (`2.8`, `cu128`).
     pub fn cuda_build(&self, release: &Version, build: &str) -> Option<&CudaBuild> {
-        self.pytorch.cuda_builds.iter().find(|b| {
+        self.pytorch().cuda_builds.iter().find(|b| {
             b.build.value == build
                 && Range::parse(&b.releases.value).is_ok_and(|r| r.matches(release))
         })
@@ -407,7 +464,7 @@ impl Knowledge {
     /// The ROCm release a version belongs to (`7.2.1` -> 7.2).
     pub fn rocm_release(&self, version: &str) -> Option<&RocmRelease> {
         let v = Version::parse(version)?;
-        self.rocm
+        self.rocm()
             .releases
             .iter()
             .filter(|r| Version::parse(&r.version.value).is_some_and(|x| v.has_prefix(&x)))

@@ -5,8 +5,8 @@ use crate::facts::{Facts, Gpu, Vendor};
 #[test]
 fn embedded_knowledge_is_valid() {
     let k = load(FILES).unwrap_or_else(|e| panic!("{e:?}"));
-    assert!(k.cuda.releases.len() > 20);
-    assert!(!k.pytorch.cuda_builds.is_empty());
+    assert!(k.cuda().releases.len() > 20);
+    assert!(!k.pytorch().cuda_builds.is_empty());
 }
 
 #[test]
@@ -15,7 +15,10 @@ fn bad_rows_are_located() {
         .iter()
         .map(|(p, t)| {
             if p.ends_with("rocm.yaml") {
-                (*p, t.replacen("checked: 2026-12-01,", "checked: yesterday,", 1))
+                (
+                    *p,
+                    t.replacen("checked: 2026-12-01,", "checked: yesterday,", 1),
+                )
             } else {
                 (*p, t.to_string())
             }
@@ -31,7 +34,10 @@ fn bad_rows_are_located() {
 
     let files = [("knowledge/cuda.yaml", "checked: 2026-12-01\nreleses: []\n")];
     let errs = load(&files).unwrap_err();
-    assert!(errs[0].to_string().contains("knowledge/cuda.yaml:2:"), "{errs:?}");
+    assert!(
+        errs[0].to_string().contains("knowledge/cuda.yaml:2:"),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -51,9 +57,8 @@ fn the_cuda_a_driver_runs() {
 #[test]
 fn compute_capability_by_chip_and_by_name() {
     let k = get();
-    let by_pci = |id: &str| {
-        compute_capability(k, None, derive::pci_device_name(id)).unwrap_or_default()
-    };
+    let by_pci =
+        |id: &str| compute_capability(k, None, derive::pci_device_name(id)).unwrap_or_default();
     // Kepler and Fermi GeForce cards, whose drivers cannot answer the compute_cap query.
     assert_eq!(by_pci("10de:1184"), "3.0"); // GTX 770
     assert_eq!(by_pci("10de:0fc1"), "3.0"); // GT 640 (GK107)
@@ -140,7 +145,10 @@ fn fermi_on_a_390_driver() {
     f.gpus.push(nvidia("GeForce GTX 560 Ti", "10de:1200"));
     derived(&mut f);
     assert_eq!(f.get_str("nvidia.driver_cuda"), Some("9.1"));
-    assert_eq!(f.get_str("nvidia.driver_cuda_source"), Some("driver version"));
+    assert_eq!(
+        f.get_str("nvidia.driver_cuda_source"),
+        Some("driver version")
+    );
     assert_eq!(f.get_u64("nvidia.driver_branch"), Some(390));
     let g = &f.gpus[0];
     assert_eq!(g.compute_capability.as_deref(), Some("2.1"));
@@ -183,25 +191,47 @@ fn pytorch_kernels_by_build_and_by_arch_list() {
         f
     };
     // cu128 (2.8+) dropped sm_50/sm_60: a GTX 1080 has no kernels.
-    let f = torch("2.8.0+cu128", "12.8", nvidia("NVIDIA GeForce GTX 1080", "10de:1b80"), "12.8");
+    let f = torch(
+        "2.8.0+cu128",
+        "12.8",
+        nvidia("NVIDIA GeForce GTX 1080", "10de:1b80"),
+        "12.8",
+    );
     assert_eq!(f.gpus[0].torch_kernels, Some(false));
     assert_eq!(f.get_bool("torch.driver_runs_cuda"), Some(true));
     assert_eq!(f.get_str("torch.suggested_build"), Some("cu126"));
     assert_eq!(
         f.get_str("torch.suggested_install"),
-        Some("pip install \"torch<2.15\" torchvision torchaudio --index-url https://download.pytorch.org/whl/cu126")
+        Some(
+            "pip install \"torch<2.15\" torchvision torchaudio --index-url https://download.pytorch.org/whl/cu126"
+        )
     );
     // cu126 has no Blackwell kernels and no PTX.
-    let f = torch("2.7.1+cu126", "12.6", nvidia("NVIDIA GeForce RTX 5090", "10de:2b85"), "13.0");
+    let f = torch(
+        "2.7.1+cu126",
+        "12.6",
+        nvidia("NVIDIA GeForce RTX 5090", "10de:2b85"),
+        "13.0",
+    );
     assert_eq!(f.gpus[0].torch_kernels, Some(false));
     assert_eq!(f.get_str("torch.suggested_build"), Some("cu130"));
     // Volta runs cu128 (sm_70 kept) but not cu130.
-    let f = torch("2.9.0+cu130", "13.0", nvidia("Tesla V100-SXM2-16GB", "10de:1db1"), "12.9");
+    let f = torch(
+        "2.9.0+cu130",
+        "13.0",
+        nvidia("Tesla V100-SXM2-16GB", "10de:1db1"),
+        "12.9",
+    );
     assert_eq!(f.gpus[0].torch_kernels, Some(false));
     assert_eq!(f.get_bool("torch.driver_runs_cuda"), Some(false));
     assert_eq!(f.get_str("torch.suggested_build"), Some("cu126"));
     // An RTX 4090 with cu130: kernels, driver runs it.
-    let f = torch("2.11.0+cu130", "13.0", nvidia("NVIDIA GeForce RTX 4090", "10de:2684"), "13.0");
+    let f = torch(
+        "2.11.0+cu130",
+        "13.0",
+        nvidia("NVIDIA GeForce RTX 4090", "10de:2684"),
+        "13.0",
+    );
     assert_eq!(f.gpus[0].torch_kernels, Some(true));
     // torch's own list wins (a custom build for sm_61 only).
     let mut f = Facts::new();
@@ -214,7 +244,10 @@ fn pytorch_kernels_by_build_and_by_arch_list() {
     // PTX runs on later GPUs.
     let mut f = Facts::new();
     f.set("torch.version", "2.9.0");
-    f.set("torch.arch_list", serde_json::json!(["sm_90", "compute_90"]));
+    f.set(
+        "torch.arch_list",
+        serde_json::json!(["sm_90", "compute_90"]),
+    );
     f.gpus.push(nvidia("NVIDIA GeForce RTX 5090", "10de:2b85"));
     derived(&mut f);
     assert_eq!(f.gpus[0].torch_kernels, Some(true));
