@@ -8,31 +8,10 @@ use super::{Knowledge, build_cuda, compute_capability, cuda_build_name, get};
 use crate::facts::{Facts, Gpu, Vendor};
 use crate::rules::version::Version;
 
-/// Global facts this stage sets.
-pub const DERIVED_FACTS: &[&str] = &[
-    "nvidia.driver_cuda",
-    "nvidia.driver_cuda_source",
-    "nvidia.driver_branch",
-    "torch.cuda_major",
-    "torch.driver_runs_cuda",
-    "torch.suggested_build",
-    "torch.suggested_install",
-    "cuda.toolkit_major",
-    "cuda.toolkit_matches_torch",
-    "vllm.cuda",
-    "vllm.driver_runs_cuda",
-    "rocm.max_kernel",
-    "rocm.kernel_supported",
-];
-
-/// Per-GPU fields this stage sets.
-pub const DERIVED_GPU_FIELDS: &[&str] = &[
-    "architecture",
-    "torch_kernels",
-    "torch_newest",
-    "torch_newest_build",
-    "rocm_native",
-];
+/// The names this stage sets live with the fact vocabulary.
+pub use crate::facts::vocab::{
+    KNOWLEDGE as DERIVED_FACTS, KNOWLEDGE_GPU_FIELDS as DERIVED_GPU_FIELDS,
+};
 
 const INDEX: &str = "https://download.pytorch.org/whl";
 

@@ -8,22 +8,7 @@ use serde_json::Value;
 pub static PROBE: Probe = Probe {
     name: "python",
     summary: "Python and PyTorch, from one python3 -c call.",
-    facts: &[
-        "python.version",
-        "python.executable",
-        "python.env",
-        "python.error",
-        "python.error_message",
-        "torch.version",
-        "torch.cuda",
-        "torch.hip",
-        "torch.gpu_available",
-        "torch.device_names",
-        "torch.arch_list",
-        "vllm.version",
-        "torch.error",
-        "torch.error_message",
-    ],
+    facts: crate::facts::vocab::PYTHON,
     slow: true,
     run,
 };
@@ -63,8 +48,8 @@ fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
     }
     if out.timed_out {
         let msg = format!(
-            "the Python/PyTorch probe took longer than {} s (importing torch can be slow)",
-            ctx.python_timeout.as_secs()
+            "the Python/PyTorch probe took longer than {} (importing torch can be slow)",
+            crate::text::duration(ctx.python_timeout)
         );
         f.set_error("python", "timeout", msg.clone());
         f.set_error("torch", "timeout", msg);
@@ -94,8 +79,6 @@ fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
     f.set_opt("torch.hip", r.torch_hip);
     f.set_opt("torch.gpu_available", r.gpu_available);
     f.set_opt("torch.device_names", r.device_names);
-    f.set_opt("torch.arch_list", r.arch_list);
-    f.set_opt("vllm.version", r.vllm_version);
     if let Some(code) = r.torch_error {
         f.set_error("torch", &code, r.torch_error_message.unwrap_or_default());
     }
@@ -112,8 +95,6 @@ pub struct PythonReport {
     pub torch_hip: Option<String>,
     pub gpu_available: Option<bool>,
     pub device_names: Option<Vec<String>>,
-    pub arch_list: Option<Vec<String>>,
-    pub vllm_version: Option<String>,
     pub torch_error: Option<String>,
     pub torch_error_message: Option<String>,
     pub probe_error: Option<String>,
@@ -154,13 +135,6 @@ pub fn parse_output(stdout: &str) -> Option<PythonReport> {
                 .map(str::to_string)
                 .collect()
         }),
-        arch_list: v.get("arch_list").and_then(Value::as_array).map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        }),
-        vllm_version: s("vllm_version"),
         torch_error: s("torch_error"),
         torch_error_message: s("torch_error_message"),
         probe_error: s("probe_error"),
