@@ -429,3 +429,59 @@ pub fn render_text(r: &FitReport, out: &mut dyn std::io::Write) -> std::io::Resu
     }
     Ok(())
 }
+
+/// The `model.*` facts a ruleset can test (`{fact: model.fits, equals: true}`): the first
+/// model given, judged on its best GPU.
+pub const MODEL_FACTS: &[&str] = &[
+    "model.name",
+    "model.format",
+    "model.weights_mib",
+    "model.kv_cache_mib",
+    "model.context",
+    "model.overhead_mib",
+    "model.total_mib",
+    "model.fits",
+    "model.fits_without_desktop",
+    "model.verdict",
+    "model.ngl",
+];
+
+pub fn to_facts(r: &FitReport, f: &mut Facts) {
+    let e = &r.estimate;
+    f.set("model.name", r.model.clone());
+    f.set("model.format", r.format);
+    f.set("model.weights_mib", mib(e.weights_bytes));
+    if let Some(k) = &e.kv {
+        f.set("model.kv_cache_mib", mib(k.k_bytes + k.v_bytes));
+        f.set("model.context", k.cells);
+    }
+    f.set("model.overhead_mib", mib(e.overhead_bytes));
+    f.set("model.total_mib", mib(e.total_bytes));
+    let rank = |v: &Verdict| match v {
+        Verdict::Fits => 0,
+        Verdict::FitsWithoutDesktop => 1,
+        Verdict::NeedsOffload => 2,
+        Verdict::DoesNotFit => 3,
+    };
+    let best = r.gpus.iter().min_by_key(|g| rank(&g.verdict));
+    let verdict = best
+        .map(|g| g.verdict.clone())
+        .unwrap_or(Verdict::DoesNotFit);
+    f.set("model.fits", verdict == Verdict::Fits);
+    f.set(
+        "model.fits_without_desktop",
+        matches!(verdict, Verdict::Fits | Verdict::FitsWithoutDesktop),
+    );
+    f.set(
+        "model.verdict",
+        match verdict {
+            Verdict::Fits => "fits",
+            Verdict::FitsWithoutDesktop => "fits_without_desktop",
+            Verdict::NeedsOffload => "needs_offload",
+            Verdict::DoesNotFit => "does_not_fit",
+        },
+    );
+    if let Some(n) = best.and_then(|g| g.ngl) {
+        f.set("model.ngl", n);
+    }
+}

@@ -358,3 +358,25 @@ fn metadata_names_reach_no_terminal_raw() {
     let m = load(&host, "/m/e.gguf").unwrap();
     assert!(!m.name.chars().any(char::is_control), "{:?}", m.name);
 }
+
+/// Files written by the reference writers (PyPI `gguf` 0.19.0 and `safetensors` 0.8.0; the
+/// command is in tests/models/make_reference.py). `gguf.GGUFReader` reports the same bytes
+/// per tensor: Q8_0 256x256 = 69632, Q4_0 256x256 = 36864, F32 256 = 1024, F16 256x64 = 32768.
+#[test]
+fn reference_writers_agree() {
+    let dir = format!("{}/tests/models", env!("CARGO_MANIFEST_DIR"));
+    let live = crate::host::live::LiveHost::new();
+    let m = load(&live, &format!("{dir}/ref-tiny.gguf")).unwrap();
+    assert_eq!(m.name, "ref-tiny");
+    let by = |n: &str| m.tensors.iter().find(|t| t.name == n).unwrap().bytes;
+    assert_eq!(by("blk.0.attn_q.weight"), 69632);
+    assert_eq!(by("blk.1.attn_k.weight"), 36864);
+    assert_eq!(by("blk.0.attn_norm.weight"), 1024);
+    assert_eq!(by("output.weight"), 32768);
+    assert_eq!(m.weight_bytes(), 247_808);
+    assert_eq!(m.kv, Some(shape(2, 2, 64)));
+    assert_eq!(m.context_train, Some(2048));
+    let m = load(&live, &format!("{dir}/ref-tiny.safetensors")).unwrap();
+    assert_eq!(m.weight_bytes(), 64 * 32 * 2 + 32 * 4 + 10 * 32);
+    assert_eq!(m.tensors.len(), 3);
+}

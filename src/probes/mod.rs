@@ -98,7 +98,9 @@ pub const DERIVED_FACTS: &[&str] = &["gpu.count", "gpu.vendors", "gpu.total_vram
 
 /// Is `name` a fact some probe can set?
 pub fn is_known_fact(name: &str) -> bool {
-    DERIVED_FACTS.contains(&name) || ALL.iter().any(|p| p.facts.contains(&name))
+    DERIVED_FACTS.contains(&name)
+        || crate::fit::estimate::MODEL_FACTS.contains(&name)
+        || ALL.iter().any(|p| p.facts.contains(&name))
 }
 
 /// Every known fact name, sorted.
@@ -107,6 +109,7 @@ pub fn all_fact_names() -> Vec<&'static str> {
         .iter()
         .flat_map(|p| p.facts.iter().copied())
         .chain(DERIVED_FACTS.iter().copied())
+        .chain(crate::fit::estimate::MODEL_FACTS.iter().copied())
         .collect();
     v.sort();
     v.dedup();
