@@ -16,11 +16,12 @@ use serde::Serialize;
 pub const MIB: u64 = 1024 * 1024;
 
 /// CUDA context plus compute buffers. llama.cpp logs its compute buffers: 150 MiB (Phi-3
-/// mini, n_ubatch 256) to 353 MiB (a 61-layer model, n_ubatch 512) in the logs the KV tests
-/// cite, and 233-238 MiB per GPU in ggml-org/llama.cpp#11200; the CUDA context itself is not
-/// logged and takes a few hundred MiB more. 512 MiB is the margin used here.
+/// mini, n_ubatch 256, in the log the KV test cites), 304 MiB
+/// (JamePeng/llama-cpp-python#1, a 7B at n_ubatch 512) and 233 / 237.5 MiB per GPU
+/// (ggml-org/llama.cpp#11200, a 32B split over two); the CUDA context itself is not logged
+/// and takes a few hundred MiB more. 512 MiB is the margin used here.
 pub const OVERHEAD_MIB: u64 = 512;
-pub const OVERHEAD_SOURCE: &str = "CUDA context + compute buffers (llama.cpp logs 150-353 MiB of \
+pub const OVERHEAD_SOURCE: &str = "CUDA context + compute buffers (llama.cpp logs 150-304 MiB of \
                                    compute buffers; the context is not logged)";
 pub const DEFAULT_CONTEXT: u64 = 8192;
 
