@@ -118,6 +118,8 @@ fn result(r: &RuleResult) -> RuleResult {
         outcome,
         facts,
         unknown_reason,
+        find_out,
+        skip_reason,
         fix,
         why,
         source,
@@ -129,13 +131,23 @@ fn result(r: &RuleResult) -> RuleResult {
         outcome: *outcome,
         facts: facts
             .iter()
-            .map(|FactUse { name, value, error }| FactUse {
-                name: string(name),
-                value: value.as_ref().map(json),
-                error: error.as_deref().map(string),
-            })
+            .map(
+                |FactUse {
+                     name,
+                     value,
+                     error,
+                     absent,
+                 }| FactUse {
+                    name: string(name),
+                    value: value.as_ref().map(json),
+                    error: error.as_deref().map(string),
+                    absent: absent.as_deref().map(string),
+                },
+            )
             .collect(),
         unknown_reason: unknown_reason.as_deref().map(string),
+        find_out: find_out.as_deref().map(string),
+        skip_reason: skip_reason.as_deref().map(string),
         fix: fix.as_deref().map(string),
         why: string(why),
         source: string(source),

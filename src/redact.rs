@@ -335,6 +335,7 @@ impl Redactor {
                     res.fix = res.fix.as_deref().map(|f| self.text(f));
                     res.why = self.text(&res.why);
                     res.unknown_reason = res.unknown_reason.as_deref().map(|u| self.text(u));
+                    res.skip_reason = res.skip_reason.as_deref().map(|u| self.text(u));
                     for f in &mut res.facts {
                         f.value = f.value.as_ref().map(|v| self.json_in(v, &f.name));
                         f.error = f.error.as_deref().map(|e| self.text(e));

@@ -87,6 +87,20 @@ pub fn strip_ansi(s: &str) -> String {
     out
 }
 
+/// A time limit as people read it: "500 ms", "2.5 s", "20 s", "1.5 min".
+pub fn duration(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 || !ms.is_multiple_of(1000) && ms < 600_000 {
+        let s = format!("{:.3}", d.as_secs_f64());
+        format!("{} s", s.trim_end_matches('0').trim_end_matches('.'))
+    } else {
+        let m = format!("{:.2}", d.as_secs_f64() / 60.0);
+        format!("{} min", m.trim_end_matches('0').trim_end_matches('.'))
+    }
+}
+
 /// The first run of digits and dots that looks like a version ("12.4", "535.104.05").
 pub fn find_version(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
@@ -142,6 +156,16 @@ mod tests {
             strip_ansi("\u{1b}[37mROCk module is loaded\u{1b}[0m"),
             "ROCk module is loaded"
         );
+    }
+
+    #[test]
+    fn durations_read_as_typed() {
+        use std::time::Duration;
+        assert_eq!(duration(Duration::from_millis(500)), "500 ms");
+        assert_eq!(duration(Duration::from_millis(2500)), "2.5 s");
+        assert_eq!(duration(Duration::from_secs(20)), "20 s");
+        assert_eq!(duration(Duration::from_secs(90)), "1.5 min");
+        assert_eq!(duration(Duration::from_secs(3600)), "60 min");
     }
 
     #[test]

@@ -432,21 +432,7 @@ pub fn render_text(r: &FitReport, out: &mut dyn std::io::Write) -> std::io::Resu
 }
 
 /// The `model.*` facts a ruleset can test (`{fact: model.fits, equals: true}`): the first
-/// model given, judged on its best GPU.
-pub const MODEL_FACTS: &[&str] = &[
-    "model.name",
-    "model.format",
-    "model.weights_mib",
-    "model.kv_cache_mib",
-    "model.context",
-    "model.overhead_mib",
-    "model.total_mib",
-    "model.fits",
-    "model.fits_without_desktop",
-    "model.verdict",
-    "model.ngl",
-];
-
+/// model given, judged on its best GPU. Names in [`crate::facts::vocab::MODEL`].
 pub fn to_facts(r: &FitReport, f: &mut Facts) {
     let e = &r.estimate;
     f.set("model.name", r.model.clone());

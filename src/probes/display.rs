@@ -7,21 +7,7 @@ use crate::host::{Host, Platform};
 pub static PROBE: Probe = Probe {
     name: "display",
     summary: "The display server, and the VRAM the desktop holds on compute GPUs (the VRAM tax).",
-    facts: &[
-        "display.server",
-        "display.vram_tax_mib",
-        "display.tax_processes",
-        "display.tax_measured",
-        "display.tax_source",
-        "display.tax_bound",
-        "display.tax_holder",
-        "display.tax_summary",
-        "display.tax_unreadable_processes",
-        "display.headless_gain_mib",
-        "display.headless_fix",
-        "display.error",
-        "display.error_message",
-    ],
+    facts: crate::facts::vocab::DISPLAY,
     slow: false,
     run,
 };

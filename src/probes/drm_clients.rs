@@ -15,13 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub static PROBE: Probe = Probe {
     name: "drm_clients",
     summary: "VRAM per process on AMD and Intel GPUs, from DRM fdinfo (/proc/<pid>/fdinfo).",
-    facts: &[
-        "drm_clients.scanned",
-        "drm_clients.unreadable_processes",
-        "drm_clients.truncated",
-        "drm_clients.error",
-        "drm_clients.error_message",
-    ],
+    facts: crate::facts::vocab::DRM_CLIENTS,
     slow: false,
     run,
 };

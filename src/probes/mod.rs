@@ -70,51 +70,7 @@ pub const ALL: &[&Probe] = &[
     &display::PROBE,
 ];
 
-/// Facts that exist per GPU (leaves of `any_gpu` / `all_gpus`).
-pub const GPU_FIELDS: &[&str] = &[
-    "vendor",
-    "name",
-    "pci_id",
-    "pci_address",
-    "index",
-    "driver",
-    "vram_total_mib",
-    "vram_used_mib",
-    "compute_capability",
-    "gfx_target",
-    "integrated",
-    "display_active",
-    "driver_model",
-    "mig_mode",
-    "pcie_link.gen",
-    "pcie_link.width",
-    "pcie_link.max_gen",
-    "pcie_link.max_width",
-    "processes",
-];
-
-/// Facts computed after all probes ran.
-pub const DERIVED_FACTS: &[&str] = &["gpu.count", "gpu.vendors", "gpu.total_vram_mib"];
-
-/// Is `name` a fact some probe can set?
-pub fn is_known_fact(name: &str) -> bool {
-    DERIVED_FACTS.contains(&name)
-        || crate::fit::estimate::MODEL_FACTS.contains(&name)
-        || ALL.iter().any(|p| p.facts.contains(&name))
-}
-
-/// Every known fact name, sorted.
-pub fn all_fact_names() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = ALL
-        .iter()
-        .flat_map(|p| p.facts.iter().copied())
-        .chain(DERIVED_FACTS.iter().copied())
-        .chain(crate::fit::estimate::MODEL_FACTS.iter().copied())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
-}
+pub use crate::facts::vocab::{GPU_FIELDS, all_fact_names, is_known_fact};
 
 #[derive(Debug, Clone)]
 pub struct ProbeRun {
@@ -186,8 +142,8 @@ pub fn gather(host: &dyn Host, ctx: &Ctx, fast: bool) -> Gathered {
     }
     sort_gpus(&mut facts.gpus);
     if fast {
-        facts.set_error("python", "skipped", "skipped by --fast");
-        facts.set_error("torch", "skipped", "skipped by --fast");
+        facts.set_error("python", "skipped", "--fast");
+        facts.set_error("torch", "skipped", "--fast");
     }
     derive(&mut facts);
     Gathered {
@@ -311,6 +267,14 @@ mod tests {
         );
         assert_eq!(amd.len(), 1);
         assert_eq!(amd[0].pci_address.as_deref(), Some("0000:03:00.0"));
+    }
+
+    #[test]
+    fn every_probe_declares_its_facts_in_the_vocabulary() {
+        assert_eq!(ALL.len(), crate::facts::vocab::BY_PROBE.len());
+        for (p, v) in ALL.iter().zip(crate::facts::vocab::BY_PROBE) {
+            assert_eq!(p.facts, *v, "{}", p.name);
+        }
     }
 
     #[test]

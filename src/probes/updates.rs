@@ -8,12 +8,7 @@ use std::collections::BTreeMap;
 pub static PROBE: Probe = Probe {
     name: "updates",
     summary: "Updates that reboot the machine by themselves: unattended-upgrades, dnf-automatic, Windows Update.",
-    facts: &[
-        "updates.mechanism",
-        "updates.auto_reboot",
-        "updates.error",
-        "updates.error_message",
-    ],
+    facts: crate::facts::vocab::UPDATES,
     slow: false,
     run,
 };

@@ -1,7 +1,6 @@
 //! Markdown output. `render_check` is `aidoctor check --format markdown`: a table per
 //! ruleset. (The issue report of `aidoctor report` lives beside it.)
 
-use super::facts_text::value_text;
 use super::text::{counts_line, mark};
 use crate::report::Report;
 use std::io::{self, Write};
@@ -126,15 +125,17 @@ pub fn render_check(report: &Report, quiet: bool, w: &mut dyn Write) -> io::Resu
             let facts: Vec<String> = r
                 .facts
                 .iter()
-                .map(|f| match &f.value {
-                    Some(v) => format!("`{}` = {}", f.name, value_text(v)),
-                    None => format!("`{}` unknown", f.name),
+                .map(|f| match (&f.value, &f.absent) {
+                    (None, None) => format!("`{}` unknown", f.name),
+                    _ => format!("`{}` = {}", f.name, f.shown()),
                 })
                 .collect();
-            let mut fix = r.fix.clone().unwrap_or_default();
-            if let Some(u) = &r.unknown_reason {
-                fix = format!("{u}. {fix}");
-            }
+            let fix = match (&r.unknown_reason, &r.find_out, &r.skip_reason) {
+                (Some(u), Some(f), _) => format!("{u}. Find out: {f}"),
+                (Some(u), None, _) => format!("{u}."),
+                (None, _, Some(s)) => s.clone(),
+                _ => r.fix.clone().unwrap_or_default(),
+            };
             writeln!(
                 w,
                 "| {} {} | {} | {} | {} |",

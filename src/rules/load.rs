@@ -5,7 +5,7 @@
 use super::interp::placeholders;
 use super::types::{CondKind, Condition, Op, Rule, Ruleset};
 use super::version::Range;
-use crate::probes::{GPU_FIELDS, all_fact_names, is_known_fact};
+use crate::facts::vocab::{GPU_FIELDS, all_fact_names, is_known_fact};
 use serde_saphyr::{Location, Spanned};
 use std::collections::HashMap;
 use std::fmt;
@@ -211,10 +211,11 @@ impl Validator<'_> {
         self.messages(&r.title);
         self.messages(&r.why);
         let texts = r.fix.value.texts();
-        if texts.is_empty() {
+        let variants = r.fix.value.variants();
+        if texts.is_empty() && variants.is_empty() {
             self.err(
                 r.fix.referenced,
-                "`fix` has no text: give a string, or at least one of linux, wsl2, windows, macos, default".into(),
+                "`fix` has no text: give a string, or at least one of variants, linux, wsl2, windows, macos, default".into(),
             );
         }
         for (key, t) in texts {
@@ -222,6 +223,18 @@ impl Validator<'_> {
                 self.err(r.fix.referenced, format!("fix for `{key}` is empty"));
             }
             self.placeholders(r.fix.referenced, t);
+        }
+        for v in variants {
+            if v.text.trim().is_empty() {
+                self.err(v.when.at, "a fix variant's `text` is empty".into());
+            }
+            self.placeholders(v.when.at, &v.text);
+            self.condition(&v.when, false);
+        }
+        if let Some(e) = &r.evidence
+            && e.value.trim().is_empty()
+        {
+            self.err(e.referenced, "`evidence` is empty".into());
         }
         if let Some(w) = &r.when {
             self.condition(w, false);

@@ -61,14 +61,16 @@ fn lint_locates_each_error_and_exits_2() {
         let path = format!("tests/broken-rulesets/{file}");
         let out = aidoctor().args(["rules", "lint", &path]).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{file}");
-        let stdout = String::from_utf8_lossy(&out.stdout);
+        // Errors go to stderr, as `check` writes them.
+        assert!(out.stdout.is_empty(), "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
         let want = if at.is_empty() {
             format!("{path}:")
         } else {
             format!("{path}:{at}: ")
         };
-        assert!(stdout.starts_with(&want), "{file}: {stdout}");
-        assert!(stdout.contains(says), "{file}: {stdout}");
+        assert!(stderr.starts_with(&want), "{file}: {stderr}");
+        assert!(stderr.contains(says), "{file}: {stderr}");
     }
 }
 
