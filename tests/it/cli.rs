@@ -220,3 +220,37 @@ fn quiet_prints_only_what_is_wrong() {
     assert_eq!(code, Some(0));
     assert_eq!(out, "", "a ruleset with no problem says nothing");
 }
+
+#[test]
+fn yaml_errors_speak_the_users_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = std::fs::read_to_string(root().join("tests/rulesets/ok.yaml")).unwrap();
+    // A duplicated key: where, and where it first was.
+    let dup = dir.path().join("dup.yaml");
+    std::fs::write(
+        &dup,
+        ok.replacen("title: A ruleset", "id: again\ntitle: A ruleset", 1),
+    )
+    .unwrap();
+    let (code, _, err) = run(&["rules", "lint", dup.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("dup.yaml:2:1: duplicate key `id` (first at line 1)"),
+        "{err}"
+    );
+    assert!(!err.contains("DuplicateKeyPolicy"), "{err}");
+    // An alias bomb: tests/broken-rulesets/alias-bomb.yaml (rules_cli.rs).
+    // `fix: yes` is the string it looks like.
+    let yes = dir.path().join("yes.yaml");
+    std::fs::write(&yes, ok.replace("fix: Buy RAM.", "fix: yes")).unwrap();
+    let (code, out, err) = run(&["rules", "lint", yes.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("ok (2 rules)"), "{out}");
+    // A snapshot that is not UTF-8: located.
+    let snap = dir.path().join("snap");
+    std::fs::create_dir(&snap).unwrap();
+    std::fs::write(snap.join("snapshot.yaml"), b"format: 1\nnotes: caf\xe9\n").unwrap();
+    let (code, _, err) = run(&["--replay", snap.to_str().unwrap(), "facts"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("snapshot.yaml:2:11: not UTF-8"), "{err}");
+}
