@@ -318,7 +318,11 @@ fn a_redirect_to_file_says_so_and_errors_name_the_url_once() {
     let r = check(cache.path(), &[&format!("{base}/a.yaml")]);
     h.join().unwrap();
     assert_eq!(r.code, Some(2));
-    assert!(r.err.contains("redirected to file:///etc/passwd"), "{}", r.err);
+    assert!(
+        r.err.contains("redirected to file:///etc/passwd"),
+        "{}",
+        r.err
+    );
     assert!(!r.err.contains("302"), "{}", r.err);
     let url = "http://127.0.0.1:1/x.yaml";
     let r = check(cache.path(), &[url]);
