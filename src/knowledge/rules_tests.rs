@@ -237,5 +237,17 @@ fn secure_boot_refusing_the_nvidia_module() {
     f.set("kernel_log.nvidia_module_rejected", false);
     assert_eq!(run(f.clone(), "host/secure-boot-nvidia-module").0, "pass");
     f.set("secureboot.enabled", false);
-    assert_eq!(run(f, "host/secure-boot-nvidia-module").0, "skip");
+    f.set("kernel_log.nvidia_module_rejected", true);
+    assert_eq!(run(f.clone(), "host/secure-boot-nvidia-module").0, "pass");
+    // A driver that answers: not asked.
+    let mut f = f;
+    f.set("nvidia.driver_version", "580.95.05");
+    let mut g = Facts::new();
+    for (k, v) in f.values() {
+        if k != "nvidia.error" {
+            g.set(k, v.clone());
+        }
+    }
+    g.gpus = f.gpus.clone();
+    assert_eq!(run(g, "host/secure-boot-nvidia-module").0, "skip");
 }
