@@ -111,6 +111,9 @@ pub fn show_rule(r: &Rule, s: &Styler, w: &mut dyn Write) -> std::io::Result<()>
     writeln!(w, "Requires: {}", r.require)?;
     writeln!(w, "\nWhy: {}", r.why.value.trim())?;
     writeln!(w, "\nFix:")?;
+    for v in r.fix.value.variants() {
+        writeln!(w, "  when {}: {}", v.when, v.text.trim())?;
+    }
     for (k, t) in r.fix.value.texts() {
         if k == "*" {
             writeln!(w, "  {}", t.trim())?;
@@ -118,7 +121,11 @@ pub fn show_rule(r: &Rule, s: &Styler, w: &mut dyn Write) -> std::io::Result<()>
             writeln!(w, "  {k}: {}", t.trim())?;
         }
     }
-    writeln!(w, "\nSource: {}", r.source.value)
+    writeln!(w, "\nSource: {}", r.source.value)?;
+    if let Some(e) = &r.evidence {
+        writeln!(w, "Evidence: {}", e.value.trim())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -123,7 +123,14 @@ pub fn system_lines(f: &Facts) -> Vec<(&'static str, String)> {
                 Some(false) => ", no GPU runtime",
                 None => "",
             };
-            format!("{v}{gpu}")
+            // Only the client answered: say why the daemon did not.
+            let daemon = match f.get_str("docker.error") {
+                Some("daemon_not_running") => " (daemon not running)",
+                Some("permission_denied") => " (no permission to use the daemon)",
+                Some(_) if f.get("docker.server_version").is_none() => " (daemon did not answer)",
+                _ => "",
+            };
+            format!("{v}{daemon}{gpu}")
         });
     if let Some(d) = area("docker", docker) {
         lines.push(("Docker", d));

@@ -77,7 +77,8 @@ pub fn ggml_type_by_name(name: &str) -> Option<u32> {
 /// multiple of the block size or the type is unknown.
 pub fn row_bytes(id: u32, n: u64) -> Option<u64> {
     let (_, blck, size) = ggml_type(id)?;
-    n.is_multiple_of(blck).then(|| (n / blck).checked_mul(size))?
+    n.is_multiple_of(blck)
+        .then(|| (n / blck).checked_mul(size))?
 }
 
 /// A metadata value, kept only as far as estimates need (arrays: numbers only, bounded).
