@@ -12,7 +12,7 @@ pub fn run(p: &ProbeArgs, a: &CheckArgs) -> Result<Exit, AppError> {
         targets::resolve(&a.targets, a.project.as_deref(), a.offline)
     })?;
     let targets = targets?;
-    let report = targets::report(&targets, g.facts);
+    let report = targets::report(&targets, g.facts, super::today());
     // Identifiers never reach the screen or a CI log either (issue: sharing).
     let report = super::shown(&report, Some(&redactor));
     let (mut w, styler): (Box<dyn Write>, Styler) = match &a.output {

@@ -21,8 +21,11 @@ pub fn run(p: &ProbeArgs, cmd: &RulesCommand) -> Result<Exit, AppError> {
                     "{:<width$}  {}  {}",
                     rs.id.value,
                     s.dim(&format!(
-                        "checked {}, {:>3} rules",
+                        "checked {} ({}), {:>3} rules",
                         rs.checked.value,
+                        crate::age::age_days(&rs.checked.value, super::today())
+                            .map(crate::age::describe)
+                            .unwrap_or_else(|| "age unknown".into()),
                         rs.rules.len()
                     )),
                     rs.title

@@ -31,7 +31,7 @@ pub fn run(p: &ProbeArgs) -> Result<Exit, AppError> {
     );
     let s = Styler::for_stdout(p.color);
     let mut w = super::output::stdout();
-    render(&all.facts, &all.rulesets, &s, &mut w).map_err(out_err)?;
+    render(&all.facts, &all.rulesets, super::today(), &s, &mut w).map_err(out_err)?;
     let host = Report {
         facts: all.facts,
         rulesets: all
@@ -156,6 +156,7 @@ pub fn system_lines(f: &Facts) -> Vec<(&'static str, String)> {
 pub fn render(
     facts: &Facts,
     reports: &[RulesetReport],
+    today: i64,
     s: &Styler,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -178,6 +179,7 @@ pub fn render(
         };
         writeln!(w, "{mark} {:<width$}  {text}", rs.id)?;
     }
+    stale_line(reports, today, s, w)?;
     let mut problems: Vec<_> = reports
         .iter()
         .flat_map(|rs| rs.results.iter())
@@ -212,6 +214,35 @@ pub fn render(
     Ok(())
 }
 
+/// One line when built-in rulesets' facts are older than six months, and how to get newer ones.
+fn stale_line(
+    reports: &[RulesetReport],
+    today: i64,
+    s: &Styler,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let stale: Vec<(&str, &str, i64)> = reports
+        .iter()
+        .filter(|r| r.origin == "builtin")
+        .filter_map(|r| {
+            let age = crate::age::age_days(&r.checked, today)?;
+            (age > crate::age::STALE_AFTER_DAYS).then_some((r.id.as_str(), r.checked.as_str(), age))
+        })
+        .collect();
+    let Some(oldest) = stale.iter().max_by_key(|x| x.2) else {
+        return Ok(());
+    };
+    let ids: Vec<&str> = stale.iter().map(|x| x.0).collect();
+    writeln!(
+        w,
+        "{} The built-in rules for {} were checked against their sources more than six months ago (oldest {}, {}): update aidoctor for newer ones, or use the project's own ruleset (`aidoctor check --project DIR`).",
+        s.yellow("!"),
+        ids.join(", "),
+        oldest.1,
+        crate::age::describe(oldest.2)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,7 +271,15 @@ mod tests {
         report.rulesets.push(na);
         report.rulesets.push(ok);
         let mut out = Vec::new();
-        render(&report.facts, &report.rulesets, &Styler::plain(), &mut out).unwrap();
+        let today = crate::age::parse_date("2026-12-01").unwrap();
+        render(
+            &report.facts,
+            &report.rulesets,
+            today,
+            &Styler::plain(),
+            &mut out,
+        )
+        .unwrap();
         let t = String::from_utf8(out).unwrap();
         let want_start = "\
 System  Ubuntu 24.04.1 LTS, RAM 32000 MiB
