@@ -246,6 +246,20 @@ fn stale_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docker_with_its_daemon_down_says_so() {
+        let mut f = Facts::new();
+        f.set("docker.client_version", "28.2.2");
+        f.set_error(
+            "docker",
+            "daemon_not_running",
+            "Cannot connect to the Docker daemon",
+        );
+        let lines = system_lines(&f);
+        let docker = lines.iter().find(|(l, _)| *l == "Docker").unwrap();
+        assert_eq!(docker.1, "28.2.2 (daemon not running)");
+    }
     use crate::report::RuleResult;
 
     #[test]
