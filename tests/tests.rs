@@ -1,5 +1,7 @@
 //! One integration-test binary (faster to build and link than one per file).
 
+#[path = "it/cli.rs"]
+mod cli;
 #[path = "it/fit.rs"]
 mod fit;
 #[path = "it/fixtures.rs"]

@@ -1,7 +1,7 @@
 //! `aidoctor facts` and `aidoctor snapshot`.
 
 use super::{AppError, Probed, ctx, gather_with, out_err};
-use crate::cli::{FactsFormat, ProbeArgs};
+use crate::cli::{ColorChoice, FactsFormat, ProbeArgs};
 use crate::host::live::LiveHost;
 use crate::host::record::RecordingHost;
 use crate::probes;
@@ -11,7 +11,7 @@ use crate::report::Exit;
 use std::io::Write;
 use std::path::Path;
 
-pub fn run(p: &ProbeArgs, format: FactsFormat) -> Result<Exit, AppError> {
+pub fn run(p: &ProbeArgs, color: ColorChoice, format: FactsFormat) -> Result<Exit, AppError> {
     let (Probed { mut g, redactor }, ()) = gather_with(p, || ())?;
     // Identifiers stay off the screen and out of pasted logs (issue: sharing).
     g.facts = crate::printable::facts(&redactor.facts(&g.facts));
@@ -28,7 +28,9 @@ pub fn run(p: &ProbeArgs, format: FactsFormat) -> Result<Exit, AppError> {
                             .map(|r| {
                                 serde_json::json!({
                                     "name": r.name,
-                                    "duration_ms": r.duration.as_secs_f64() * 1000.0,
+                                    // To the microsecond: seconds * 1000.0 carries float noise
+                                    // (12.345000000000001).
+                                    "duration_ms": r.duration.as_micros() as f64 / 1000.0,
                                 })
                             })
                             .collect(),
@@ -39,7 +41,7 @@ pub fn run(p: &ProbeArgs, format: FactsFormat) -> Result<Exit, AppError> {
             writeln!(out).map_err(out_err)?;
         }
         FactsFormat::Text => {
-            let s = Styler::for_stdout(p.color);
+            let s = Styler::for_stdout(color);
             crate::render::facts_text::render(&g.facts, &s, &mut out).map_err(out_err)?;
         }
     }
@@ -55,13 +57,18 @@ pub fn snapshot(p: &ProbeArgs, dir: &Path, no_redact: bool) -> Result<Exit, AppE
     // Checked again when writing, where every entry is created new (see record.rs): this
     // early look only saves probing for nothing.
     if let Ok(m) = std::fs::symlink_metadata(dir) {
-        let empty_dir = m.is_dir()
-            && std::fs::read_dir(dir)
-                .map(|mut d| d.next().is_none())
-                .unwrap_or(false);
-        if !empty_dir {
+        if !m.is_dir() {
             return Err(AppError::Usage(format!(
-                "{}: exists and is not an empty directory; choose a new directory",
+                "{}: is a file, not a directory; choose a new directory",
+                dir.display()
+            )));
+        }
+        let empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return Err(AppError::Usage(format!(
+                "{}: exists and is not empty; choose a new directory",
                 dir.display()
             )));
         }

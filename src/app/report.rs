@@ -8,8 +8,9 @@ use crate::rules::builtin;
 use std::io::Write;
 
 pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
+    let named: Vec<String> = a.targets.iter().chain(&a.rulesets).cloned().collect();
     let (Probed { g, redactor }, targets) = gather_with(p, || {
-        if a.rulesets.is_empty() {
+        if named.is_empty() && a.project.is_none() {
             Ok(builtin()
                 .into_iter()
                 .map(|rs| targets::Target {
@@ -19,7 +20,7 @@ pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
                 })
                 .collect())
         } else {
-            targets::resolve(&a.rulesets, None, false)
+            targets::resolve(&named, a.project.as_deref(), false)
         }
     })?;
     let targets: Vec<targets::Target> = targets?;

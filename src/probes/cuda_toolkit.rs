@@ -41,8 +41,8 @@ fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
             problem = Some((
                 "timeout",
                 format!(
-                    "`{argv0} --version` did not finish within {} s",
-                    ctx.timeout.as_secs_f64()
+                    "`{argv0} --version` did not finish within {}",
+                    crate::text::duration(ctx.timeout)
                 ),
             ));
             continue;

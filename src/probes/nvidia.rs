@@ -141,8 +141,8 @@ fn failure(out: &CommandOutput, parsed: bool, ctx: &Ctx) -> Option<(&'static str
         return Some((
             "timeout",
             format!(
-                "`nvidia-smi -q` did not finish within {} s",
-                ctx.timeout.as_secs_f64()
+                "`nvidia-smi -q` did not finish within {}",
+                crate::text::duration(ctx.timeout)
             ),
         ));
     }

@@ -48,8 +48,8 @@ fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
     }
     if out.timed_out {
         let msg = format!(
-            "the Python/PyTorch probe took longer than {} s (importing torch can be slow)",
-            ctx.python_timeout.as_secs()
+            "the Python/PyTorch probe took longer than {} (importing torch can be slow)",
+            crate::text::duration(ctx.python_timeout)
         );
         f.set_error("python", "timeout", msg.clone());
         f.set_error("torch", "timeout", msg);

@@ -332,7 +332,10 @@ fn classify(out: &CommandOutput, info: &RocmInfo, ctx: &Ctx) -> Option<(&'static
     if out.timed_out {
         return Some((
             "timeout",
-            format!("rocminfo did not finish within {} s", ctx.timeout.as_secs()),
+            format!(
+                "rocminfo did not finish within {}",
+                crate::text::duration(ctx.timeout)
+            ),
         ));
     }
     match &out.spawn_error {

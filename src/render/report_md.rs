@@ -423,8 +423,9 @@ fn ruleset_block(rs: &RulesetReport, d: Detail, out: &mut String) {
         } else {
             let _ = writeln!(
                 out,
-                "Passed: {} rules (list omitted for length).\n",
-                passed.len()
+                "Passed: {} {} (list omitted for length).\n",
+                passed.len(),
+                if passed.len() == 1 { "rule" } else { "rules" }
             );
         }
     }

@@ -55,10 +55,17 @@ pub fn counts_line(rs: &RulesetReport) -> String {
 }
 
 pub fn render(report: &Report, opts: TextOptions, s: &Styler, w: &mut dyn Write) -> io::Result<()> {
-    for (i, rs) in report.rulesets.iter().enumerate() {
-        if i > 0 {
+    let mut first = true;
+    for rs in &report.rulesets {
+        // --quiet: a ruleset with nothing wrong says nothing (not even its header).
+        if opts.quiet && !rs.results.iter().any(|r| r.outcome.is_problem()) && rs.notices.is_empty()
+        {
+            continue;
+        }
+        if !first {
             writeln!(w)?;
         }
+        first = false;
         let origin = if rs.origin == "builtin" {
             String::new()
         } else {
@@ -74,16 +81,11 @@ pub fn render(report: &Report, opts: TextOptions, s: &Styler, w: &mut dyn Write)
         for n in &rs.notices {
             writeln!(w, "  {}", s.yellow(n))?;
         }
-        let mut shown = 0;
         for r in &rs.results {
             if opts.quiet && !r.outcome.is_problem() {
                 continue;
             }
-            shown += 1;
             rule(r, opts, s, w)?;
-        }
-        if opts.quiet && shown == 0 {
-            writeln!(w, "  {} nothing to fix", s.green("✔"))?;
         }
     }
     Ok(())
@@ -183,5 +185,14 @@ Demo <&> \"project\" (demo, checked 2026-09-24)
         assert!(t.contains("✘ Driver >= 550"));
         assert!(t.contains("? ROCm 6.3"));
         assert!(!t.contains("memory.total_mib = "), "{t}");
+    }
+
+    #[test]
+    fn quiet_says_nothing_about_a_ruleset_with_nothing_wrong() {
+        let mut r = crate::render::sample::report();
+        r.rulesets[0].results.retain(|x| !x.outcome.is_problem());
+        let mut out = Vec::new();
+        render(&r, TextOptions { quiet: true }, &Styler::plain(), &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "");
     }
 }

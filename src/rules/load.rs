@@ -78,7 +78,7 @@ pub fn load_str(text: &str, origin: &str) -> Result<Ruleset, Vec<RulesetError>> 
             origin: origin.to_string(),
             line: e.location().map(|l| l.line()).filter(|&l| l > 0),
             column: e.location().map(|l| l.column()).filter(|&c| c > 0),
-            message: crate::yaml::message(&e),
+            message: crate::yaml::message_in(&e, text),
         }]
     })?;
     let mut v = Validator {
