@@ -215,6 +215,9 @@ fn derive(facts: &mut Facts) {
         facts.set("gpu.total_vram_mib", total);
     }
     display::derive(facts);
+    // Then what the knowledge base says about these facts (the driver's CUDA, PyTorch
+    // kernels per GPU, native ROCm targets): probes -> facts -> knowledge -> rules.
+    crate::knowledge::derive(facts);
 }
 
 #[cfg(test)]
