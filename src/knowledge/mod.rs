@@ -493,3 +493,6 @@ pub fn cuda_build_name(cuda: &Version) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod rules_tests;
