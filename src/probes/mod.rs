@@ -12,6 +12,7 @@ pub mod drm;
 pub mod drm_clients;
 pub mod nvidia;
 pub mod os;
+pub mod pci_names;
 pub mod python;
 pub mod rocm;
 pub mod updates;
