@@ -173,6 +173,22 @@ pub const BY_PROBE: &[&[&str]] = &[
 /// Facts computed from the others once every probe ran.
 pub const DERIVED: &[&str] = &["gpu.count", "gpu.vendors", "gpu.total_vram_mib"];
 
+/// Set by `--model MODEL` on `check` and `report` (see `aidoctor fit`): the model judged on
+/// this machine's best GPU.
+pub const MODEL: &[&str] = &[
+    "model.name",
+    "model.format",
+    "model.weights_mib",
+    "model.kv_cache_mib",
+    "model.context",
+    "model.overhead_mib",
+    "model.total_mib",
+    "model.fits",
+    "model.fits_without_desktop",
+    "model.verdict",
+    "model.ngl",
+];
+
 /// Facts the knowledge base derives from the probes' (src/knowledge/derive.rs).
 pub const KNOWLEDGE: &[&str] = &[
     "nvidia.driver_cuda",
@@ -232,6 +248,7 @@ pub const GPU_FIELDS: &[&str] = &[
 pub fn is_known_fact(name: &str) -> bool {
     DERIVED.contains(&name)
         || KNOWLEDGE.contains(&name)
+        || MODEL.contains(&name)
         || BY_PROBE.iter().any(|p| p.contains(&name))
 }
 
@@ -242,6 +259,7 @@ pub fn all_fact_names() -> Vec<&'static str> {
         .flat_map(|p| p.iter().copied())
         .chain(DERIVED.iter().copied())
         .chain(KNOWLEDGE.iter().copied())
+        .chain(MODEL.iter().copied())
         .collect();
     v.sort();
     v.dedup();

@@ -24,7 +24,14 @@ try:
     elif os.path.isdir(os.path.join(sys.prefix, "conda-meta")) or os.environ.get("CONDA_PREFIX"):
         result["env"] = "conda"
     else:
-        result["env"] = "system"
+        # An interpreter pyenv installed (~/.pyenv/versions/3.12.3) is the user's own, not
+        # the distribution's.
+        pyenv_root = os.environ.get("PYENV_ROOT") or os.path.join(os.path.expanduser("~"), ".pyenv")
+        versions = os.path.join(os.path.realpath(pyenv_root), "versions") + os.sep
+        if os.path.realpath(sys.prefix).startswith(versions) or (os.sep + ".pyenv" + os.sep) in sys.prefix:
+            result["env"] = "pyenv"
+        else:
+            result["env"] = "system"
     # The installed vLLM wheel's version ("0.20.1+cu129" names its CUDA variant), read from
     # its metadata without importing it.
     try:
