@@ -8,7 +8,7 @@ use crate::rules::builtin;
 use std::io::Write;
 
 pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
-    let named: Vec<String> = a.targets.iter().chain(&a.rulesets).cloned().collect();
+    let named: Vec<std::ffi::OsString> = a.targets.iter().chain(&a.rulesets).cloned().collect();
     let (Probed { g, redactor }, targets) = gather_with(p, || {
         if named.is_empty() && a.project.is_none() {
             Ok(builtin()

@@ -39,7 +39,7 @@ pub fn run(color: ColorChoice, cmd: &RulesCommand) -> Result<Exit, AppError> {
             let mut bad = false;
             for f in files {
                 let name = f.display().to_string();
-                let result = super::targets::read_source(&name)
+                let result = super::targets::read_source(f.as_os_str())
                     .map_err(|e| vec![e.message()])
                     .and_then(|t| {
                         load_str(&t, &name).map_err(|es| es.iter().map(|e| e.to_string()).collect())
@@ -67,7 +67,7 @@ pub fn run(color: ColorChoice, cmd: &RulesCommand) -> Result<Exit, AppError> {
             let from_file =
                 id == "-" || id.ends_with(".yaml") || id.ends_with(".yml") || path.is_file();
             let all = if from_file {
-                let text = super::targets::read_source(id)?;
+                let text = super::targets::read_source(id.as_ref())?;
                 vec![load_str(&text, id).map_err(AppError::Ruleset)?]
             } else {
                 if rule.is_some() {
