@@ -26,7 +26,7 @@ pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
     let targets: Vec<targets::Target> = targets?;
     let mut facts = g.facts;
     super::fit::add_model_facts(&a.model, &mut facts)?;
-    let report = targets::report(&targets, facts);
+    let report = targets::report(&targets, facts, super::today());
     // The live machine teaches its names; a replayed one is redacted by pattern.
     let report = super::shown(&report, (!a.no_redact).then_some(&redactor));
     let mut w: Box<dyn Write> = match &a.output {

@@ -155,14 +155,19 @@ pub fn read_source(path: &OsStr) -> Result<String, AppError> {
     })
 }
 
-/// Evaluate every target on the facts: the report each renderer reads.
-pub fn report(targets: &[Target], facts: crate::facts::Facts) -> crate::report::Report {
+/// Evaluate every target on the facts: the report each renderer reads. A built-in ruleset
+/// whose facts are older than six months on `today` says so.
+pub fn report(targets: &[Target], facts: crate::facts::Facts, today: i64) -> crate::report::Report {
     crate::report::Report {
         rulesets: targets
             .iter()
             .map(|t| {
                 let mut r = rules::evaluate(&t.ruleset, &facts, &t.origin);
                 r.notices.extend(t.notices.iter().cloned());
+                if t.origin == "builtin" {
+                    r.notices
+                        .extend(crate::age::stale_notice(&r.checked, today));
+                }
                 r
             })
             .collect(),
