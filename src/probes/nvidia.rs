@@ -317,9 +317,7 @@ mod tests {
     fn a_crash_and_binary_output_are_said_as_such() {
         let crashed = CommandOutput {
             signal: Some(11),
-            stdout: sample("nvidia-smi-q/h100-80gb-590.48.01-q.txt")[..400]
-                .as_bytes()
-                .to_vec(),
+            stdout: sample("nvidia-smi-q/h100-80gb-590.48.01-q.txt").as_bytes()[..400].to_vec(),
             ..Default::default()
         };
         let f = probe(&FakeHost::new().cmd_full(&Q, crashed));
