@@ -62,6 +62,7 @@ pub const WSL: &[&str] = &[
     "wsl.gpu_paravirtualization",
     "wsl.cwd_on_windows_drive",
     "wsl.distro",
+    "wsl.systemd",
     "wsl.error",
 ];
 
