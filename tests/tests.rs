@@ -25,5 +25,8 @@ mod remote;
 mod rules_cli;
 #[path = "it/rulesets.rs"]
 mod rulesets;
+#[cfg(unix)]
+#[path = "it/signals.rs"]
+mod signals;
 #[path = "it/timeouts.rs"]
 mod timeouts;

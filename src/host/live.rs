@@ -87,6 +87,67 @@ fn kill_group(child: &mut std::process::Child) {
     let _ = child.kill();
 }
 
+/// Child process groups still alive, so that Ctrl-C (SIGINT) or SIGTERM ends them too instead
+/// of leaving every running tool behind. Plain atomics: the signal handler may only touch
+/// async-signal-safe state. A slot holds a pgid or 0; with more live children than slots the
+/// extra ones are not tracked (probes run far fewer at once).
+#[cfg(unix)]
+mod groups {
+    use std::sync::Once;
+    use std::sync::atomic::{AtomicI32, Ordering};
+
+    const SLOTS: usize = 64;
+    static LIVE: [AtomicI32; SLOTS] = [const { AtomicI32::new(0) }; SLOTS];
+    static INSTALL: Once = Once::new();
+
+    /// Remember a child's process group; returns the slot to give back at reap.
+    pub fn register(pgid: i32) -> Option<usize> {
+        install();
+        (0..SLOTS).find(|&i| {
+            LIVE[i]
+                .compare_exchange(0, pgid, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+        })
+    }
+
+    pub fn unregister(slot: Option<usize>) {
+        if let Some(i) = slot {
+            LIVE[i].store(0, Ordering::SeqCst);
+        }
+    }
+
+    extern "C" fn on_signal(signo: libc::c_int) {
+        for slot in &LIVE {
+            let pgid = slot.load(Ordering::SeqCst);
+            if pgid > 0 {
+                // SAFETY: kill(2) is async-signal-safe; a negative pid names the group.
+                unsafe {
+                    libc::kill(-pgid, libc::SIGKILL);
+                }
+            }
+        }
+        // SAFETY: _exit(2) is async-signal-safe; the shell convention is 128 + signal.
+        unsafe { libc::_exit(128 + signo) }
+    }
+
+    /// Installed on the first spawn only, so code that never runs a tool keeps the default.
+    fn install() {
+        INSTALL.call_once(|| {
+            for sig in [libc::SIGINT, libc::SIGTERM] {
+                // SAFETY: a zeroed sigaction is valid; the handler only calls
+                // async-signal-safe functions and reads atomics.
+                unsafe {
+                    let mut sa: libc::sigaction = std::mem::zeroed();
+                    sa.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
+                    libc::sigemptyset(&mut sa.sa_mask);
+                    sa.sa_flags = libc::SA_RESTART;
+                    libc::sigaction(sig, &sa, std::ptr::null_mut());
+                }
+            }
+        });
+    }
+}
+
 #[cfg(not(unix))]
 fn kill_group(child: &mut std::process::Child) {
     let _ = child.kill();
@@ -160,6 +221,8 @@ impl Host for LiveHost {
                 };
             }
         };
+        #[cfg(unix)]
+        let slot = i32::try_from(child.id()).ok().and_then(groups::register);
         let out_rx = child.stdout.take().map(|s| drain(s, MAX_OUTPUT_BYTES));
         let err_rx = child.stderr.take().map(|s| drain(s, MAX_OUTPUT_BYTES));
 
@@ -181,6 +244,8 @@ impl Host for LiveHost {
                 let _ = child.wait();
             }
         }
+        #[cfg(unix)]
+        groups::unregister(slot);
         // The child is gone; its pipes close at once unless a grandchild that escaped our
         // process group holds them. Wait only a moment for that, keeping what was printed.
         let deadline = Instant::now() + PIPE_GRACE;
