@@ -10,6 +10,7 @@ pub const NVIDIA: &[&str] = &[
     "nvidia.error",
     "nvidia.error_message",
     "nvidia.smi_path",
+    "nvidia.truncated",
 ];
 
 /// Set by the `rocm` probe.
@@ -26,7 +27,7 @@ pub const ROCM: &[&str] = &[
 ];
 
 /// Set by the `drm` probe.
-pub const DRM: &[&str] = &["drm.error", "drm.error_message"];
+pub const DRM: &[&str] = &["drm.error", "drm.error_message", "drm.truncated"];
 
 /// Set by the `drm_clients` probe.
 pub const DRM_CLIENTS: &[&str] = &[
