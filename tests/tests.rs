@@ -14,5 +14,7 @@ mod remote;
 mod rules_cli;
 #[path = "it/rulesets.rs"]
 mod rulesets;
+// Fake tools are shell scripts with the executable bit: Unix only.
+#[cfg(unix)]
 #[path = "it/timeouts.rs"]
 mod timeouts;

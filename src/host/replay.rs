@@ -1,7 +1,9 @@
 //! A recorded machine, answered from a snapshot directory.
 
 use super::snapshot::{self, RecordedCommand, Snapshot};
-use super::{CommandOutput, Host, MAX_FILE_BYTES, PathAccess, Platform, SpawnError};
+use super::{
+    CommandOutput, Host, MAX_FILE_BYTES, Memory, PathAccess, Platform, RegValue, SpawnError,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::{self, Read};
@@ -309,6 +311,14 @@ impl Host for ReplayHost {
 
     fn free_disk_bytes(&self) -> Option<u64> {
         self.snap.disk_free_bytes
+    }
+
+    fn memory(&self) -> Option<Memory> {
+        self.snap.memory
+    }
+
+    fn registry(&self, key: &str, name: &str) -> Option<RegValue> {
+        self.snap.registry.get(key)?.get(name).cloned()
     }
 }
 

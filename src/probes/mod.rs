@@ -16,6 +16,7 @@ pub mod rocm;
 pub mod updates;
 pub mod user;
 pub mod wsl;
+pub mod wsl_windows;
 
 use crate::facts::{Facts, Gpu};
 use crate::host::Host;
@@ -57,6 +58,7 @@ pub const ALL: &[&Probe] = &[
     &drm::PROBE,
     &os::PROBE,
     &wsl::PROBE,
+    &wsl_windows::PROBE,
     &container::PROBE,
     &cuda_toolkit::PROBE,
     &docker::PROBE,

@@ -1,5 +1,6 @@
 //! Operating system, kernel, memory and disk: /etc/os-release, /proc/version,
-//! /proc/sys/kernel/osrelease, /proc/meminfo; on Windows `cmd /c ver`.
+//! /proc/sys/kernel/osrelease, /proc/meminfo; on Windows the registry's CurrentVersion key
+//! (`cmd /c ver` for snapshots without it) and GlobalMemoryStatusEx.
 
 use super::{Ctx, Probe};
 use crate::facts::Facts;
@@ -14,6 +15,7 @@ pub static PROBE: Probe = Probe {
         "os.id_like",
         "os.version",
         "os.codename",
+        "os.build",
         "os.pretty_name",
         "os.kernel",
         "os.arch",
@@ -81,36 +83,107 @@ fn linux(host: &dyn Host, f: &mut Facts) {
     }
 }
 
+/// Where Windows keeps its version; what winver.exe and Settings > About show.
+pub const CURRENT_VERSION_KEY: &str = r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion";
+
 fn windows(host: &dyn Host, ctx: &Ctx, f: &mut Facts) {
     f.set("os.id", "windows");
-    // The only quick sources (wmic, PowerShell CIM) are deprecated or take a second to
-    // start; rather than slow every run, say plainly that it was not read.
-    f.set_error(
-        "memory",
-        "not_probed",
-        "aidoctor does not read memory size on native Windows; see Task Manager > Performance > Memory",
-    );
-    let out = host.run(&["cmd", "/c", "ver"], ctx.timeout);
-    if let Some(v) = crate::text::find_version(&out.stdout_text()) {
-        // "Microsoft Windows [Version 10.0.22631.4460]": build >= 22000 is Windows 11.
-        let build: u32 = v
-            .split('.')
-            .nth(2)
-            .and_then(|b| b.parse().ok())
-            .unwrap_or(0);
-        let name = if v.starts_with("10.0.") && build >= 22000 {
-            "Windows 11"
-        } else if v.starts_with("10.0.") {
-            "Windows 10"
-        } else {
-            "Windows"
-        };
-        f.set("os.pretty_name", format!("{name} (build {v})"));
-        f.set("os.version", v.clone());
-        f.set("os.kernel", v);
-    } else {
-        f.set_error("os", "other", "`cmd /c ver` printed no version");
+    match host.memory() {
+        Some(m) => {
+            f.set("memory.total_mib", m.total_bytes / (1024 * 1024));
+            f.set("memory.available_mib", m.available_bytes / (1024 * 1024));
+        }
+        None => f.set_error(
+            "memory",
+            "other",
+            "Windows did not report the memory size (GlobalMemoryStatusEx); see Task Manager > Performance > Memory",
+        ),
     }
+    let reg = |name: &str| host.registry(CURRENT_VERSION_KEY, name);
+    let version = WindowsVersion {
+        product_name: reg("ProductName").and_then(|v| v.text().map(str::to_string)),
+        display_version: reg("DisplayVersion")
+            .or_else(|| reg("ReleaseId"))
+            .and_then(|v| v.text().map(str::to_string)),
+        build: reg("CurrentBuild")
+            .or_else(|| reg("CurrentBuildNumber"))
+            .and_then(|v| v.text().and_then(|t| t.trim().parse().ok())),
+        ubr: reg("UBR").and_then(|v| v.number()),
+    };
+    if version.build.is_some() {
+        set_windows_version(&version, f);
+        return;
+    }
+    // No registry answer (a snapshot recorded before aidoctor read it): `cmd /c ver`.
+    let out = host.run(&["cmd", "/c", "ver"], ctx.timeout);
+    match crate::text::find_version(&out.stdout_text()).and_then(|v| parse_ver(&v)) {
+        Some(v) => set_windows_version(&v, f),
+        None => f.set_error(
+            "os",
+            "other",
+            "Windows' version is neither in the registry nor printed by `cmd /c ver`",
+        ),
+    }
+}
+
+/// What the registry's CurrentVersion key says (or `ver` prints) about this Windows.
+#[derive(Debug, Default, PartialEq)]
+pub struct WindowsVersion {
+    /// "Windows 10 Pro": Windows 11 keeps "Windows 10" here, so the name comes from the build.
+    pub product_name: Option<String>,
+    /// "23H2" (DisplayVersion, Windows 10 20H2 and later) or "2004" (ReleaseId, before).
+    pub display_version: Option<String>,
+    pub build: Option<u32>,
+    /// Update Build Revision: the part after the dot in "22631.4460".
+    pub ubr: Option<u64>,
+}
+
+impl WindowsVersion {
+    /// "Windows 11" from build 22000 on; every Windows 10 and 11 is NT 10.0.
+    pub fn name(&self) -> String {
+        let product = self.product_name.as_deref().unwrap_or("Windows").trim();
+        match self.build {
+            Some(b) if b >= 22000 => product.replacen("Windows 10", "Windows 11", 1),
+            _ => product.to_string(),
+        }
+    }
+}
+
+/// "10.0.22631.4460" from `cmd /c ver`.
+fn parse_ver(v: &str) -> Option<WindowsVersion> {
+    let mut parts = v.split('.');
+    let (major, minor) = (parts.next()?, parts.next()?);
+    let build = parts.next()?.parse().ok()?;
+    let product = match (major, minor) {
+        ("10", "0") if build >= 22000 => "Windows 11",
+        ("10", "0") => "Windows 10",
+        _ => "Windows",
+    };
+    Some(WindowsVersion {
+        product_name: Some(product.to_string()),
+        display_version: None,
+        build: Some(build),
+        ubr: parts.next().and_then(|u| u.parse().ok()),
+    })
+}
+
+fn set_windows_version(v: &WindowsVersion, f: &mut Facts) {
+    let Some(build) = v.build else {
+        return;
+    };
+    let full = match v.ubr {
+        Some(u) => format!("10.0.{build}.{u}"),
+        None => format!("10.0.{build}"),
+    };
+    let short = full.trim_start_matches("10.0.");
+    let pretty = match &v.display_version {
+        Some(d) => format!("{} {d} (build {short})", v.name()),
+        None => format!("{} (build {short})", v.name()),
+    };
+    f.set("os.pretty_name", pretty);
+    f.set("os.build", u64::from(build));
+    f.set("os.version", full.clone());
+    f.set("os.kernel", full);
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -256,7 +329,7 @@ mod tests {
     }
 
     #[test]
-    fn windows_build_names_the_release() {
+    fn windows_ver_names_the_release_when_the_registry_is_silent() {
         let h = FakeHost::new().platform(Platform::Windows).cmd(
             &["cmd", "/c", "ver"],
             "\r\nMicrosoft Windows [Version 10.0.22631.4460]\r\n",
@@ -266,7 +339,52 @@ mod tests {
         assert_eq!(f.get_str("os.version"), Some("10.0.22631.4460"));
         assert_eq!(
             f.get_str("os.pretty_name"),
-            Some("Windows 11 (build 10.0.22631.4460)")
+            Some("Windows 11 (build 22631.4460)")
+        );
+        assert_eq!(f.get_str("memory.error"), Some("other"));
+    }
+
+    /// Registry values as fabianosrc/TermsrvPatcher#35 lists them (Get-ItemProperty of the
+    /// CurrentVersion key): an LTSC 2024 on build 26100, whose ProductName says "Windows 10".
+    /// # source: https://github.com/fabianosrc/TermsrvPatcher/issues/35
+    #[test]
+    fn windows_registry_names_the_release() {
+        let h = FakeHost::new()
+            .platform(Platform::Windows)
+            .reg(
+                CURRENT_VERSION_KEY,
+                "ProductName",
+                "Windows 10 IoT Enterprise LTSC 2024",
+            )
+            .reg(CURRENT_VERSION_KEY, "DisplayVersion", "24H2")
+            .reg(CURRENT_VERSION_KEY, "CurrentBuild", "26100")
+            .reg(CURRENT_VERSION_KEY, "UBR", 8655)
+            .memory(34_359_738_368, 20_000_000_000)
+            .free_disk(50 * 1024 * 1024 * 1024);
+        let f = run(&h, &Ctx::default());
+        assert_eq!(
+            f.get_str("os.pretty_name"),
+            Some("Windows 11 IoT Enterprise LTSC 2024 24H2 (build 26100.8655)")
+        );
+        assert_eq!(f.get_str("os.version"), Some("10.0.26100.8655"));
+        assert_eq!(f.get_u64("os.build"), Some(26100));
+        assert_eq!(f.get_u64("memory.total_mib"), Some(32768));
+        assert_eq!(f.get_u64("disk.free_gib"), Some(50));
+        // The registry answered: `ver` is not run.
+        assert_eq!(f.get_str("os.error"), None);
+    }
+
+    #[test]
+    fn windows_10_before_display_version_uses_release_id() {
+        let h = FakeHost::new()
+            .platform(Platform::Windows)
+            .reg(CURRENT_VERSION_KEY, "ProductName", "Windows 10 Pro")
+            .reg(CURRENT_VERSION_KEY, "ReleaseId", "2004")
+            .reg(CURRENT_VERSION_KEY, "CurrentBuildNumber", "19041");
+        let f = run(&h, &Ctx::default());
+        assert_eq!(
+            f.get_str("os.pretty_name"),
+            Some("Windows 10 Pro 2004 (build 19041)")
         );
     }
 

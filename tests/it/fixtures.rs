@@ -338,6 +338,23 @@ fn windows11_nvidia() {
     // No Windows Update policy key: Windows restarts by itself outside active hours.
     assert_eq!(m.str("updates.mechanism"), "windows-update");
     assert!(m.bool("updates.auto_reboot"));
+    // The version from the registry (Windows 11 keeps "Windows 10" in ProductName), memory
+    // from GlobalMemoryStatusEx, as recorded.
+    assert_eq!(
+        m.str("os.pretty_name"),
+        "Windows 11 Pro 22H2 (build 22621.1105)"
+    );
+    assert_eq!(m.u64("os.build"), 22621);
+    assert_eq!(m.u64("memory.total_mib"), 32768);
+    // WSL seen from Windows: real wsl.exe outputs, decoded and parsed.
+    assert!(m.bool("wsl_windows.installed"));
+    assert_eq!(m.str("wsl_windows.package_version"), "1.2.5.0");
+    assert_eq!(m.str("wsl_windows.default_distro"), "Ubuntu");
+    assert_eq!(m.u64("wsl_windows.default_version"), 2);
+    assert_eq!(m.u64("wsl_windows.distro_count"), 4);
+    assert_eq!(m.str("wsl_windows.wsl1_distros"), "Legacy, Ubuntu-18.04");
+    assert_eq!(m.u64("wsl_windows.memory_limit_mib"), 8192);
+    assert!(m.bool("wsl_windows.nvidia_wsl_libs"));
 }
 
 #[test]
