@@ -7,6 +7,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+pub mod vocab;
+
+/// A fact's value as people read it: text as is, booleans yes/no, arrays comma-joined.
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::Array(a) if a.is_empty() => "(none)".into(),
+        Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     values: BTreeMap<String, Value>,
@@ -259,6 +273,38 @@ impl Facts {
             self.get_str(&format!("{area}.error_message"))
                 .map(str::to_string),
         ))
+    }
+
+    /// Why `name` was not looked at (by design or by flag), when that is why it is absent:
+    /// the error's message ("--fast"), or its code.
+    pub fn not_probed(&self, name: &str) -> Option<String> {
+        if self.get(name).is_some() {
+            return None;
+        }
+        let (code, msg) = self.error_for(name)?;
+        vocab::NOT_PROBED_CODES
+            .contains(&code.as_str())
+            .then(|| msg.unwrap_or(code))
+    }
+
+    /// What an absent fact means when its area reports no error ("no error", "not WSL").
+    pub fn absent_means(&self, name: &str) -> Option<&'static str> {
+        if self.get(name).is_some() {
+            return None;
+        }
+        if self.error_for(name).is_some() {
+            None
+        } else {
+            vocab::absent_means(name)
+        }
+    }
+
+    /// A fact as people read it: its value, or what its absence means; `None` when unknown.
+    pub fn text_of(&self, name: &str) -> Option<String> {
+        match self.get(name) {
+            Some(v) => Some(value_text(v)),
+            None => self.absent_means(name).map(str::to_string),
+        }
     }
 
     pub fn values(&self) -> &BTreeMap<String, Value> {

@@ -4,7 +4,9 @@
 pub mod app;
 pub mod cli;
 pub mod facts;
+pub mod fit;
 pub mod host;
+pub mod printable;
 pub mod probes;
 pub mod redact;
 pub mod remote;

@@ -7,7 +7,7 @@ fn main() -> ExitCode {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("aidoctor: error: {e}");
+            aidoctor::app::output::note(&format!("aidoctor: error: {}", e.message()));
             ExitCode::from(aidoctor::report::Exit::Usage as u8)
         }
     };
@@ -24,9 +24,9 @@ fn report_peak_rss() {
     if let Ok(s) = std::fs::read_to_string("/proc/self/status")
         && let Some(line) = s.lines().find(|l| l.starts_with("VmHWM:"))
     {
-        eprintln!(
+        aidoctor::app::output::note(&format!(
             "aidoctor-peak-rss: {}",
             line.trim_start_matches("VmHWM:").trim()
-        );
+        ));
     }
 }

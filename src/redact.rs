@@ -122,7 +122,7 @@ const SHARED_HOMES: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
     hostname: Option<String>,
-    username: Option<String>,
+    usernames: Vec<String>,
     home: Option<String>,
     /// Live values of secret environment variables.
     secrets: Vec<String>,
@@ -225,13 +225,27 @@ impl Redactor {
             .or_else(|| host.env("COMPUTERNAME"))
             .or_else(|| host.env("HOSTNAME"))
             .filter(|s| s.len() >= 3 && !GENERIC_USERS.contains(&s.to_ascii_lowercase().as_str()));
-        let username = host
-            .env("USER")
-            .or_else(|| host.env("USERNAME"))
-            .or_else(|| host.env("LOGNAME"))
+        // Short names and generic ones ("user", "ubuntu") are words in every message;
+        // replacing them would damage the text and hide nothing.
+        let identifying =
+            |s: &String| s.len() >= 3 && !GENERIC_USERS.contains(&s.to_ascii_lowercase().as_str());
+        // The account the OS says we run as (cron, `docker exec -u` and CI leave USER and
+        // LOGNAME unset, or set to another name), and what the environment says.
+        let mut usernames: Vec<String> = [
+            host.user_name(),
+            host.env("USER"),
+            host.env("USERNAME"),
+            host.env("LOGNAME"),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|s| s.trim().to_string())
+        .filter(identifying)
+        .collect();
+        if usernames.is_empty() {
             // A replayed snapshot records no USER, but its paths name the user, and the
             // user's own group (user.groups) would otherwise carry the name into the report.
-            .or_else(|| {
+            usernames.extend(
                 [
                     host.cwd(),
                     host.env("VIRTUAL_ENV"),
@@ -240,10 +254,12 @@ impl Redactor {
                 .into_iter()
                 .flatten()
                 .find_map(|p| user_in_path(&p))
-            })
-            // Short names and generic ones ("user", "ubuntu") are words in every message;
-            // replacing them would damage the text and hide nothing.
-            .filter(|s| s.len() >= 3 && !GENERIC_USERS.contains(&s.to_ascii_lowercase().as_str()));
+                .filter(identifying),
+            );
+        }
+        // Longest first, so that a name containing another is replaced whole.
+        usernames.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        usernames.dedup();
         let home = host
             .env("HOME")
             .or_else(|| host.env("USERPROFILE"))
@@ -260,7 +276,7 @@ impl Redactor {
         secrets.dedup();
         Redactor {
             hostname,
-            username,
+            usernames,
             home,
             secrets,
         }
@@ -319,6 +335,7 @@ impl Redactor {
                     res.fix = res.fix.as_deref().map(|f| self.text(f));
                     res.why = self.text(&res.why);
                     res.unknown_reason = res.unknown_reason.as_deref().map(|u| self.text(u));
+                    res.skip_reason = res.skip_reason.as_deref().map(|u| self.text(u));
                     for f in &mut res.facts {
                         f.value = f.value.as_ref().map(|v| self.json_in(v, &f.name));
                         f.error = f.error.as_deref().map(|e| self.text(e));
@@ -403,7 +420,7 @@ impl Redactor {
         if let Some(h) = &self.hostname {
             out = replace_word(&out, h, "[host]");
         }
-        if let Some(u) = &self.username {
+        for u in &self.usernames {
             out = replace_word(&out, u, "[user]");
         }
         if has(&["host", "computer", "node", "fqdn"]) {
@@ -587,6 +604,17 @@ mod tests {
             "gpu-box-7 alice /srv/people/alice/venv not-a-standard-shape-123 malice gpu-box-77",
         );
         assert_eq!(out, "[host] [user] ~/venv [secret] malice gpu-box-77");
+    }
+
+    #[test]
+    fn the_account_name_comes_from_the_os_when_the_environment_is_empty() {
+        // cron, `docker exec -u 1000` and CI: no USER, no LOGNAME, a cwd outside home.
+        let h = FakeHost::new().user_name("carol").cwd("/srv/jobs");
+        let red = Redactor::from_host(&h);
+        assert_eq!(red.text("Groups: carol, video"), "Groups: [user], video");
+        // An environment naming someone else hides neither name.
+        let h = FakeHost::new().user_name("carol").env("USER", "dave");
+        assert_eq!(Redactor::from_host(&h).text("carol dave"), "[user] [user]");
     }
 
     #[test]

@@ -200,10 +200,8 @@ pub fn load(arg: &str, offline: bool) -> Result<Loaded, RemoteError> {
 }
 
 fn read_cache(p: Option<&PathBuf>) -> Option<Vec<u8>> {
-    let f = std::fs::File::open(p?).ok()?;
-    let mut buf = Vec::new();
-    f.take(MAX_BYTES).read_to_end(&mut buf).ok()?;
-    Some(buf)
+    // The same limits as the network: a regular file, no bigger than a fetched ruleset.
+    crate::host::untrusted::read_whole(p?, MAX_BYTES, crate::host::untrusted::Links::Follow).ok()
 }
 
 enum FetchError {

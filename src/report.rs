@@ -65,6 +65,21 @@ pub struct FactUse {
     /// Why it is absent: the probe's error code and message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What its absence means when that is an answer, not an unknown: "no error", "not WSL",
+    /// "not probed: --fast".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absent: Option<String>,
+}
+
+impl FactUse {
+    /// The value as people read it: the value, what its absence means, or "unknown".
+    pub fn shown(&self) -> String {
+        match (&self.value, &self.absent) {
+            (Some(v), _) => crate::facts::value_text(v),
+            (None, Some(a)) => a.clone(),
+            (None, None) => "unknown".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -79,8 +94,14 @@ pub struct RuleResult {
     /// For `unknown`: what could not be determined and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_reason: Option<String>,
-    /// The fix for this platform, facts interpolated. Present unless the rule passed or was
-    /// skipped.
+    /// For `unknown`: how to find out (a command to run, or where to look).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub find_out: Option<String>,
+    /// For `skip` because a fact it needs was not probed: "not probed: --fast".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<String>,
+    /// The fix for this machine, facts interpolated. Present for `fail`, `warn` and `info`
+    /// (an `unknown` gets `find_out` instead: a failure's fix may not fit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
     pub why: String,

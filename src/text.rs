@@ -87,6 +87,32 @@ pub fn strip_ansi(s: &str) -> String {
     out
 }
 
+/// Where text stops being UTF-8: (line, column, the bad byte), 1-based, columns in
+/// characters.
+pub fn utf8_error_at(e: &std::string::FromUtf8Error) -> (usize, usize, u8) {
+    let bytes = e.as_bytes();
+    let good = &bytes[..e.utf8_error().valid_up_to()];
+    let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    // `good` is valid UTF-8 by construction; lossy only to count its characters.
+    let col = String::from_utf8_lossy(&good[start..]).chars().count() + 1;
+    (line, col, bytes.get(good.len()).copied().unwrap_or(0))
+}
+
+/// A time limit as people read it: "500 ms", "2.5 s", "20 s", "1.5 min".
+pub fn duration(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 || !ms.is_multiple_of(1000) && ms < 600_000 {
+        let s = format!("{:.3}", d.as_secs_f64());
+        format!("{} s", s.trim_end_matches('0').trim_end_matches('.'))
+    } else {
+        let m = format!("{:.2}", d.as_secs_f64() / 60.0);
+        format!("{} min", m.trim_end_matches('0').trim_end_matches('.'))
+    }
+}
+
 /// The first run of digits and dots that looks like a version ("12.4", "535.104.05").
 pub fn find_version(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
@@ -142,6 +168,16 @@ mod tests {
             strip_ansi("\u{1b}[37mROCk module is loaded\u{1b}[0m"),
             "ROCk module is loaded"
         );
+    }
+
+    #[test]
+    fn durations_read_as_typed() {
+        use std::time::Duration;
+        assert_eq!(duration(Duration::from_millis(500)), "500 ms");
+        assert_eq!(duration(Duration::from_millis(2500)), "2.5 s");
+        assert_eq!(duration(Duration::from_secs(20)), "20 s");
+        assert_eq!(duration(Duration::from_secs(90)), "1.5 min");
+        assert_eq!(duration(Duration::from_secs(3600)), "60 min");
     }
 
     #[test]

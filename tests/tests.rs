@@ -1,7 +1,16 @@
 //! One integration-test binary (faster to build and link than one per file).
 
+#[path = "it/cli.rs"]
+mod cli;
+#[path = "it/fit.rs"]
+mod fit;
 #[path = "it/fixtures.rs"]
 mod fixtures;
+#[cfg(unix)]
+#[path = "it/hostile_input.rs"]
+mod hostile_input;
+#[path = "it/hostile_output.rs"]
+mod hostile_output;
 #[path = "it/preflight.rs"]
 mod preflight;
 #[path = "it/readme.rs"]

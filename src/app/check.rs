@@ -1,20 +1,20 @@
 //! `aidoctor check`: resolve the rulesets (while probing; errors exit 2), evaluate, render.
 
 use super::{AppError, Probed, gather_with, out_err, targets};
-use crate::cli::{CheckArgs, CheckFormat, ProbeArgs};
+use crate::cli::{CheckArgs, CheckFormat, ColorChoice, ProbeArgs};
 use crate::render::style::Styler;
 use crate::render::text::TextOptions;
 use crate::report::{Exit, Report};
 use std::io::Write;
 
-pub fn run(p: &ProbeArgs, a: &CheckArgs) -> Result<Exit, AppError> {
+pub fn run(p: &ProbeArgs, color: ColorChoice, a: &CheckArgs) -> Result<Exit, AppError> {
     let (Probed { g, redactor }, targets) = gather_with(p, || {
         targets::resolve(&a.targets, a.project.as_deref(), a.offline)
     })?;
     let targets = targets?;
     let report = targets::report(&targets, g.facts);
     // Identifiers never reach the screen or a CI log either (issue: sharing).
-    let report = redactor.report(&report);
+    let report = super::shown(&report, Some(&redactor));
     let (mut w, styler): (Box<dyn Write>, Styler) = match &a.output {
         Some(path) => (
             Box::new(
@@ -23,10 +23,7 @@ pub fn run(p: &ProbeArgs, a: &CheckArgs) -> Result<Exit, AppError> {
             ),
             Styler::plain(),
         ),
-        None => (
-            Box::new(std::io::stdout().lock()),
-            Styler::for_stdout(p.color),
-        ),
+        None => (Box::new(super::output::stdout()), Styler::for_stdout(color)),
     };
     render(&report, a, &styler, &mut w).map_err(out_err)?;
     w.flush().map_err(out_err)?;

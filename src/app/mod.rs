@@ -2,6 +2,9 @@
 
 mod check;
 mod facts;
+mod fit;
+mod man;
+pub mod output;
 mod report;
 mod rules;
 mod summary;
@@ -16,7 +19,6 @@ use crate::report::Exit;
 use crate::rules::RulesetError;
 use std::fmt;
 use std::io;
-use std::time::Duration;
 
 /// Everything that ends a run with exit code 2.
 #[derive(Debug)]
@@ -29,7 +31,15 @@ pub enum AppError {
 
 impl AppError {
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, AppError::Io(_, e) if e.kind() == io::ErrorKind::BrokenPipe)
+        matches!(self, AppError::Io(_, e) if output::is_closed_pipe(e))
+    }
+
+    /// The message for standard error: through the redactor (a URL's credentials and a
+    /// token in its query string stay off the screen and out of pasted logs) and made safe
+    /// to print (it can quote a file or a server).
+    pub fn message(&self) -> String {
+        let m = crate::redact::Redactor::default().text(&self.to_string());
+        crate::printable::text(&m).into_owned()
     }
 }
 
@@ -66,44 +76,78 @@ pub(crate) fn out_err(e: io::Error) -> AppError {
 }
 
 pub fn run(cli: Cli) -> Result<Exit, AppError> {
-    let p = &cli.probe;
-    match cli.command {
-        None => summary::run(p),
-        Some(Command::Facts { format }) => facts::run(p, format),
-        Some(Command::Snapshot { ref dir, no_redact }) => facts::snapshot(p, dir, no_redact),
-        Some(Command::Check(ref args)) => check::run(p, args),
-        Some(Command::Report(ref args)) => report::run(p, args),
-        Some(Command::Rules { ref command }) => rules::run(p, command),
-        Some(Command::Completions { shell }) => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "aidoctor", &mut io::stdout());
-            Ok(Exit::Ok)
+    let top = &cli.probe;
+    let color = cli.color;
+    let no_probe = |name: &str| {
+        if top.any() {
+            Err(AppError::Usage(format!(
+                "--replay, --fast and the timeouts apply to facts, snapshot, check, report \
+                 and the summary, not to `{name}`"
+            )))
+        } else {
+            Ok(())
         }
-        Some(Command::Man) => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd)
-                .render(&mut io::stdout())
-                .map_err(out_err)?;
-            Ok(Exit::Ok)
+    };
+    match cli.command {
+        None => summary::run(top, color, cli.strict, cli.quiet),
+        Some(Command::Facts { ref probe, format }) => facts::run(&probe.or(top), color, format),
+        Some(Command::Snapshot {
+            ref probe,
+            ref dir,
+            no_redact,
+        }) => facts::snapshot(&probe.or(top), dir, no_redact),
+        Some(Command::Check(ref args)) => check::run(&args.probe.or(top), color, args),
+        Some(Command::Report(ref args)) => report::run(&args.probe.or(top), args),
+        Some(Command::Fit(ref args)) => fit::run(&args.probe.or(top), args),
+        Some(Command::Rules { ref command }) => {
+            no_probe("rules")?;
+            rules::run(color, command)
+        }
+        Some(Command::Completions { shell }) => {
+            no_probe("completions")?;
+            // clap_complete panics when its writer fails: generate into memory, then write.
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "aidoctor", &mut buf);
+            write_out(&buf)
+        }
+        Some(Command::Man {
+            ref command,
+            ref dir,
+        }) => {
+            no_probe("man")?;
+            man::run(command, dir.as_deref())
         }
     }
 }
 
-fn secs(s: f64, what: &str) -> Result<Duration, AppError> {
-    if s.is_finite() && s > 0.0 && s <= 3600.0 {
-        Ok(Duration::from_secs_f64(s))
-    } else {
-        Err(AppError::Usage(format!(
-            "{what} must be a number of seconds between 0 and 3600, not {s}"
-        )))
+pub(crate) fn write_out(bytes: &[u8]) -> Result<Exit, AppError> {
+    use std::io::Write;
+    let mut w = output::stdout();
+    w.write_all(bytes)
+        .and_then(|_| w.flush())
+        .map_err(out_err)?;
+    Ok(Exit::Ok)
+}
+
+/// What a command prints from a report: redacted (unless the user asked otherwise) and made
+/// safe for a terminal, whatever the format.
+pub(crate) fn shown(
+    report: &crate::report::Report,
+    redactor: Option<&crate::redact::Redactor>,
+) -> crate::report::Report {
+    match redactor {
+        Some(r) => crate::printable::report(&r.report(report)),
+        None => crate::printable::report(report),
     }
 }
 
 /// The probe context from the command line.
 pub(crate) fn ctx(p: &ProbeArgs) -> Result<Ctx, AppError> {
+    let d = Ctx::default();
     Ok(Ctx {
-        timeout: secs(p.timeout, "--timeout")?,
-        python_timeout: secs(p.python_timeout, "--python-timeout")?,
+        timeout: p.timeout.unwrap_or(d.timeout),
+        python_timeout: p.python_timeout.unwrap_or(d.python_timeout),
     })
 }
 

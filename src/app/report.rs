@@ -8,8 +8,9 @@ use crate::rules::builtin;
 use std::io::Write;
 
 pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
+    let named: Vec<String> = a.targets.iter().chain(&a.rulesets).cloned().collect();
     let (Probed { g, redactor }, targets) = gather_with(p, || {
-        if a.rulesets.is_empty() {
+        if named.is_empty() && a.project.is_none() {
             Ok(builtin()
                 .into_iter()
                 .map(|rs| targets::Target {
@@ -19,21 +20,19 @@ pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
                 })
                 .collect())
         } else {
-            targets::resolve(&a.rulesets, None, false)
+            targets::resolve(&named, a.project.as_deref(), false)
         }
     })?;
     let targets: Vec<targets::Target> = targets?;
-    let mut report = targets::report(&targets, g.facts);
-    if !a.no_redact {
-        // The live machine teaches its names; a replayed one is redacted by pattern.
-        report = redactor.report(&report);
-    }
+    let report = targets::report(&targets, g.facts);
+    // The live machine teaches its names; a replayed one is redacted by pattern.
+    let report = super::shown(&report, (!a.no_redact).then_some(&redactor));
     let mut w: Box<dyn Write> = match &a.output {
         Some(path) => Box::new(
             std::fs::File::create(path)
                 .map_err(|e| AppError::Io(format!("cannot write {}", path.display()), e))?,
         ),
-        None => Box::new(std::io::stdout().lock()),
+        None => Box::new(super::output::stdout()),
     };
     match a.format {
         ReportFormat::Markdown => crate::render::report_md::render(&report, &mut w),
@@ -44,7 +43,7 @@ pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
     .map_err(out_err)?;
     w.flush().map_err(out_err)?;
     if let Some(path) = &a.output {
-        eprintln!(
+        super::output::note(&format!(
             "Wrote {}. Paste it into the issue (it is {}).",
             path.display(),
             if report.redacted {
@@ -52,7 +51,7 @@ pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
             } else {
                 "NOT redacted"
             }
-        );
+        ));
     }
     // A report is written whatever the machine's state: that is its job.
     Ok(Exit::Ok)

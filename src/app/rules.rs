@@ -1,16 +1,16 @@
 //! `aidoctor rules list | lint FILE... | show ID`.
 
 use super::{AppError, out_err};
-use crate::cli::{ProbeArgs, RulesCommand};
+use crate::cli::{ColorChoice, RulesCommand};
 use crate::render::style::Styler;
 use crate::report::Exit;
 use crate::rules::types::{Rule, Ruleset};
 use crate::rules::{builtin, load_str};
 use std::io::Write;
 
-pub fn run(p: &ProbeArgs, cmd: &RulesCommand) -> Result<Exit, AppError> {
-    let s = Styler::for_stdout(p.color);
-    let mut w = std::io::stdout().lock();
+pub fn run(color: ColorChoice, cmd: &RulesCommand) -> Result<Exit, AppError> {
+    let s = Styler::for_stdout(color);
+    let mut w = super::output::stdout();
     match cmd {
         RulesCommand::List => {
             let all = builtin();
@@ -32,46 +32,92 @@ pub fn run(p: &ProbeArgs, cmd: &RulesCommand) -> Result<Exit, AppError> {
             Ok(Exit::Ok)
         }
         RulesCommand::Lint { files } => {
+            // Results on stdout, errors on stderr (as `check` does).
             let mut bad = false;
             for f in files {
                 let name = f.display().to_string();
-                let result = std::fs::read_to_string(f)
-                    .map_err(|e| vec![format!("{name}: cannot read: {e}")])
+                let result = super::targets::read_source(&name)
+                    .map_err(|e| vec![e.message()])
                     .and_then(|t| {
                         load_str(&t, &name).map_err(|es| es.iter().map(|e| e.to_string()).collect())
                     });
                 match result {
-                    Ok(rs) => writeln!(w, "{name}: ok ({} rules)", rs.rules.len()),
+                    Ok(rs) => writeln!(
+                        w,
+                        "{}: ok ({})",
+                        crate::printable::text(&name),
+                        plural(rs.rules.len(), "rule", "rules")
+                    )
+                    .map_err(out_err)?,
                     Err(errors) => {
                         bad = true;
-                        errors.iter().try_for_each(|e| writeln!(w, "{e}"))
+                        for e in errors {
+                            super::output::note(&crate::printable::text(&e));
+                        }
                     }
                 }
-                .map_err(out_err)?;
             }
             Ok(if bad { Exit::Usage } else { Exit::Ok })
         }
-        RulesCommand::Show { id } => {
-            let all = builtin();
-            if let Some(rs) = all.iter().find(|r| r.id.value == *id) {
-                show_ruleset(rs, &s, &mut w).map_err(out_err)?;
-                return Ok(Exit::Ok);
-            }
-            let rule = all
+        RulesCommand::Show { id, rule } => {
+            let path = std::path::Path::new(id);
+            let from_file =
+                id == "-" || id.ends_with(".yaml") || id.ends_with(".yml") || path.is_file();
+            let all = if from_file {
+                let text = super::targets::read_source(id)?;
+                vec![load_str(&text, id).map_err(AppError::Ruleset)?]
+            } else {
+                if rule.is_some() {
+                    return Err(AppError::Usage(format!(
+                        "`rules show {id} RULE-ID`: the second argument picks a rule of a ruleset file; \
+                         for a built-in rule use `aidoctor rules show RULE-ID`"
+                    )));
+                }
+                builtin()
+            };
+            // A ruleset file is untrusted: shown plain, and made safe to print as a whole.
+            let mut buf = Vec::new();
+            let s = if from_file { Styler::plain() } else { s };
+            let wanted = rule.as_deref().unwrap_or(id);
+            let found = all
                 .iter()
                 .flat_map(|rs| rs.rules.iter())
-                .find(|r| r.id.value == *id);
-            match rule {
-                Some(r) => show_rule(r, &s, &mut w).map_err(out_err)?,
-                None => {
+                .find(|r| r.id.value == wanted);
+            match (
+                rule,
+                all.iter().find(|r| from_file || r.id.value == *id),
+                found,
+            ) {
+                (None, Some(rs), _) => show_ruleset(rs, &s, &mut buf).map_err(out_err)?,
+                (_, _, Some(r)) => show_rule(r, &s, &mut buf).map_err(out_err)?,
+                _ if from_file => {
                     return Err(AppError::Usage(format!(
-                        "no built-in ruleset or rule `{id}` (see `aidoctor rules list`)"
+                        "{id}: no rule `{wanted}` in this ruleset"
+                    )));
+                }
+                _ => {
+                    return Err(AppError::Usage(format!(
+                        "no built-in ruleset or rule `{id}` (see `aidoctor rules list`; \
+                         a ruleset file is shown with `aidoctor rules show FILE`)"
                     )));
                 }
             }
+            let text = String::from_utf8_lossy(&buf);
+            let text = if from_file {
+                crate::printable::text(&text)
+            } else {
+                text
+            };
+            w.write_all(text.as_bytes()).map_err(out_err)?;
+            w.flush().map_err(out_err)?;
             Ok(Exit::Ok)
         }
     }
+}
+
+/// "1 rule", "3 rules".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn show_ruleset(rs: &Ruleset, s: &Styler, w: &mut dyn Write) -> std::io::Result<()> {

@@ -2,33 +2,36 @@
 //! ruleset, then the top fixes. Exits as `aidoctor check host` does.
 
 use super::{AppError, Probed, gather_with, out_err};
-use crate::cli::ProbeArgs;
+use crate::cli::{ColorChoice, ProbeArgs};
 use crate::facts::Facts;
 use crate::render::facts_text::value_text;
 use crate::render::style::Styler;
 use crate::render::text::{counts_line, styled_mark};
-use crate::report::{Exit, Outcome, Report, RulesetReport};
+use crate::report::{Exit, Outcome, Report, RuleResult, RulesetReport};
 use crate::rules::{builtin, evaluate};
 use std::io::Write;
 
 /// How many fixes the summary lists.
 const TOP_FIXES: usize = 5;
 
-pub fn run(p: &ProbeArgs) -> Result<Exit, AppError> {
+pub fn run(p: &ProbeArgs, color: ColorChoice, strict: bool, quiet: bool) -> Result<Exit, AppError> {
     let (Probed { g, redactor }, rulesets) = gather_with(p, builtin)?;
     let reports: Vec<RulesetReport> = rulesets
         .iter()
         .map(|rs| evaluate(rs, &g.facts, "builtin"))
         .collect();
     // Identifiers stay off the screen (and out of pasted terminal logs): issue sharing.
-    let all = redactor.report(&Report {
-        facts: g.facts,
-        rulesets: reports,
-        redacted: false,
-    });
-    let s = Styler::for_stdout(p.color);
-    let mut w = std::io::stdout().lock();
-    render(&all.facts, &all.rulesets, &s, &mut w).map_err(out_err)?;
+    let all = super::shown(
+        &Report {
+            facts: g.facts,
+            rulesets: reports,
+            redacted: false,
+        },
+        Some(&redactor),
+    );
+    let s = Styler::for_stdout(color);
+    let mut w = super::output::stdout();
+    render(&all.facts, &all.rulesets, quiet, &s, &mut w).map_err(out_err)?;
     let host = Report {
         facts: all.facts,
         rulesets: all
@@ -38,7 +41,7 @@ pub fn run(p: &ProbeArgs) -> Result<Exit, AppError> {
             .collect(),
         redacted: true,
     };
-    Ok(host.exit(false))
+    Ok(host.exit(strict))
 }
 
 /// One line per area of the machine: (label, text).
@@ -56,7 +59,8 @@ pub fn system_lines(f: &Facts) -> Vec<(&'static str, String)> {
         .or_else(|| get("os.family"))
         .unwrap_or_else(|| "unknown".into());
     let mut os_line = os;
-    if let Some(k) = get("os.kernel") {
+    // Windows' "build 10.0.22621.1105" already is its kernel version.
+    if let Some(k) = get("os.kernel").filter(|k| !os_line.contains(k.as_str())) {
         os_line.push_str(&format!(", kernel {k}"));
     }
     if let Some(v) = get("wsl.version") {
@@ -143,17 +147,21 @@ pub fn system_lines(f: &Facts) -> Vec<(&'static str, String)> {
     lines
 }
 
+/// `quiet`: only the rulesets with something wrong, and the fixes.
 pub fn render(
     facts: &Facts,
     reports: &[RulesetReport],
+    quiet: bool,
     s: &Styler,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let lines = system_lines(facts);
-    for (label, text) in &lines {
-        writeln!(w, "{} {text}", s.bold(&format!("{label:<7}")))?;
+    if !quiet {
+        let lines = system_lines(facts);
+        for (label, text) in &lines {
+            writeln!(w, "{} {text}", s.bold(&format!("{label:<7}")))?;
+        }
+        writeln!(w)?;
     }
-    writeln!(w)?;
     let width = reports.iter().map(|r| r.id.len()).max().unwrap_or(0);
     for rs in reports {
         let c = rs.counts();
@@ -166,33 +174,49 @@ pub fn render(
         } else {
             (styled_mark(Outcome::Pass, s), "ready".to_string())
         };
-        writeln!(w, "{mark} {:<width$}  {text}", rs.id)?;
-    }
-    let mut problems: Vec<_> = reports
-        .iter()
-        .flat_map(|rs| rs.results.iter())
-        .filter(|r| r.outcome.is_problem() && r.fix.is_some())
-        .collect();
-    problems.sort_by_key(|r| r.outcome.rank());
-    let mut seen: Vec<&str> = Vec::new();
-    let mut shown = 0;
-    for r in problems {
-        let fix = r.fix.as_deref().unwrap_or("");
-        if seen.contains(&fix) {
+        if quiet && c.fail + c.warnings() == 0 {
             continue;
         }
-        if shown == 0 {
-            writeln!(w, "\n{}", s.bold("Top fixes"))?;
-        }
-        seen.push(fix);
-        shown += 1;
-        writeln!(w, "{} {} ({})", styled_mark(r.outcome, s), r.title, r.id)?;
-        writeln!(w, "    {}", fix.trim().replace('\n', "\n    "))?;
-        if shown == TOP_FIXES {
-            break;
+        writeln!(w, "{mark} {:<width$}  {text}", rs.id)?;
+    }
+    // The same fix from several rulesets (the driver, for host, comfyui and vllm) is said
+    // once, naming them.
+    let mut fixes: Vec<(&RuleResult, Vec<&str>)> = Vec::new();
+    for rs in reports {
+        for r in rs
+            .results
+            .iter()
+            .filter(|r| r.outcome.is_problem() && r.fix.is_some())
+        {
+            match fixes.iter_mut().find(|(f, _)| f.fix == r.fix) {
+                Some((f, ids)) => {
+                    if r.outcome.rank() < f.outcome.rank() {
+                        *f = r;
+                    }
+                    if !ids.contains(&rs.id.as_str()) {
+                        ids.push(&rs.id);
+                    }
+                }
+                None => fixes.push((r, vec![&rs.id])),
+            }
         }
     }
-    if !reports.is_empty() {
+    fixes.sort_by_key(|(r, _)| r.outcome.rank());
+    for (i, (r, ids)) in fixes.iter().take(TOP_FIXES).enumerate() {
+        if i == 0 {
+            writeln!(w, "\n{}", s.bold("Top fixes"))?;
+        }
+        let whose = if ids.len() > 1 {
+            format!("{}; for {}", r.id, ids.join(", "))
+        } else {
+            r.id.clone()
+        };
+        writeln!(w, "{} {} ({whose})", styled_mark(r.outcome, s), r.title)?;
+        let fix = r.fix.as_deref().unwrap_or("");
+        writeln!(w, "    {}", fix.trim().replace('\n', "\n    "))?;
+    }
+    let nothing_to_say = quiet && fixes.is_empty();
+    if !reports.is_empty() && !nothing_to_say {
         writeln!(
             w,
             "\nDetails: aidoctor check RULESET (e.g. aidoctor check {})",
@@ -205,7 +229,6 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::RuleResult;
 
     #[test]
     fn areas_rulesets_and_top_fixes() {
@@ -230,7 +253,14 @@ mod tests {
         report.rulesets.push(na);
         report.rulesets.push(ok);
         let mut out = Vec::new();
-        render(&report.facts, &report.rulesets, &Styler::plain(), &mut out).unwrap();
+        render(
+            &report.facts,
+            &report.rulesets,
+            false,
+            &Styler::plain(),
+            &mut out,
+        )
+        .unwrap();
         let t = String::from_utf8(out).unwrap();
         let want_start = "\
 System  Ubuntu 24.04.1 LTS, RAM 32000 MiB
@@ -249,9 +279,32 @@ Top fixes
     sudo reboot
 ! RAM 32000 MiB (demo/warn)
     Add RAM | or swap
-? ROCm 6.3 (demo/unknown)
-    Install ROCm <6.3>
-";
+
+Details:";
         assert!(t.starts_with(want_start), "{t}");
+    }
+
+    #[test]
+    fn a_fix_shared_by_rulesets_is_listed_once_naming_them() {
+        let report = crate::render::sample::report();
+        let mut other = report.rulesets[0].clone();
+        other.id = "vllm".into();
+        let both = [report.rulesets[0].clone(), other];
+        let mut out = Vec::new();
+        render(&report.facts, &both, false, &Styler::plain(), &mut out).unwrap();
+        let t = String::from_utf8(out).unwrap();
+        assert_eq!(
+            t.matches("sudo apt install nvidia-driver-550").count(),
+            1,
+            "{t}"
+        );
+        assert!(
+            t.contains("Driver >= 550 (demo/fail; for demo, vllm)"),
+            "{t}"
+        );
+        let mut out = Vec::new();
+        render(&report.facts, &both, true, &Styler::plain(), &mut out).unwrap();
+        let t = String::from_utf8(out).unwrap();
+        assert!(!t.contains("System") && t.contains("Top fixes"), "{t}");
     }
 }

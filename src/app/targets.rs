@@ -27,7 +27,9 @@ pub fn project_file(dir: &Path) -> Result<std::path::PathBuf, AppError> {
     PROJECT_FILES
         .iter()
         .map(|n| dir.join(n))
-        .find(|p| p.is_file())
+        // Whatever is there is the project's file: a FIFO or a device under that name is
+        // refused by name when it is read, not silently passed over.
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
         .ok_or_else(|| {
             AppError::Usage(format!(
                 "--project {}: no aidoctor.yaml or .aidoctor.yaml at its root",
@@ -50,6 +52,9 @@ pub fn resolve(
     if args.is_empty() {
         args.push("host".to_string());
     }
+    // `check vllm vllm` checks vllm once.
+    let mut seen = std::collections::HashSet::new();
+    args.retain(|a| seen.insert(a.clone()));
     let mut out = Vec::new();
     let mut errors: Vec<RulesetError> = Vec::new();
     for a in &args {
@@ -74,7 +79,8 @@ pub fn resolve(
             continue;
         }
         let path = Path::new(a);
-        let looks_like_file = path.exists() || a.ends_with(".yaml") || a.ends_with(".yml");
+        let looks_like_file =
+            a == "-" || path.exists() || a.ends_with(".yaml") || a.ends_with(".yml");
         if !looks_like_file {
             let ids = rules::load::builtin_ids();
             return Err(AppError::Usage(format!(
@@ -86,8 +92,7 @@ pub fn resolve(
                 }
             )));
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| AppError::Io(format!("cannot read ruleset {a}"), e))?;
+        let text = read_source(a)?;
         match rules::load_str(&text, a) {
             Ok(rs) => out.push(Target {
                 ruleset: rs,
@@ -102,6 +107,46 @@ pub fn resolve(
     } else {
         Err(AppError::Ruleset(errors))
     }
+}
+
+/// The text of a ruleset file, or of standard input for `-`, with the limits of a fetched
+/// ruleset (see [`rules::load::read_file`]); not UTF-8 is an error at the line and column of
+/// the first bad byte.
+pub fn read_source(a: &str) -> Result<String, AppError> {
+    use std::io::Read;
+    let max = crate::remote::MAX_BYTES;
+    let name = if a == "-" { "standard input" } else { a };
+    let mut bytes = Vec::new();
+    let read = if a == "-" {
+        std::io::stdin()
+            .lock()
+            .take(max + 1)
+            .read_to_end(&mut bytes)
+            .and_then(|n| {
+                if n as u64 > max {
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("larger than {}", crate::host::untrusted::size_words(max)),
+                    ))
+                } else {
+                    Ok(n)
+                }
+            })
+    } else {
+        use crate::host::untrusted::{Links, read_whole};
+        // The user named the file: a link to it is theirs to give.
+        read_whole(Path::new(a), max, Links::Follow).map(|b| {
+            bytes = b;
+            bytes.len()
+        })
+    };
+    read.map_err(|e| AppError::Io(format!("cannot read ruleset {name}"), e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, col, byte) = crate::text::utf8_error_at(&e);
+        AppError::Usage(format!(
+            "{name}:{line}:{col}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
+        ))
+    })
 }
 
 /// Evaluate every target on the facts: the report each renderer reads.

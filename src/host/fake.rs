@@ -17,10 +17,12 @@ pub struct FakeHost {
     pub executables: BTreeMap<String, String>,
     pub env: BTreeMap<String, String>,
     pub groups: Vec<String>,
+    pub user_name: Option<String>,
     pub cwd: Option<String>,
     pub free_disk: Option<u64>,
     pub memory: Option<Memory>,
     pub registry: BTreeMap<(String, String), RegValue>,
+    pub drm_fdinfo: Option<super::DrmFdinfoScan>,
 }
 
 impl Default for FakeHost {
@@ -34,10 +36,12 @@ impl Default for FakeHost {
             executables: BTreeMap::new(),
             env: BTreeMap::new(),
             groups: Vec::new(),
+            user_name: None,
             cwd: None,
             free_disk: None,
             memory: None,
             registry: BTreeMap::new(),
+            drm_fdinfo: None,
         }
     }
 }
@@ -125,12 +129,33 @@ impl FakeHost {
         self.groups = groups.iter().map(|g| g.to_string()).collect();
         self
     }
+    /// The account name the OS gives for the user.
+    pub fn user_name(mut self, name: &str) -> Self {
+        self.user_name = Some(name.into());
+        self
+    }
     pub fn cwd(mut self, cwd: &str) -> Self {
         self.cwd = Some(cwd.into());
         self
     }
     pub fn free_disk(mut self, bytes: u64) -> Self {
         self.free_disk = Some(bytes);
+        self
+    }
+    /// One DRM fd of process `pid` (named `comm`) with this fdinfo text.
+    pub fn drm_fd(mut self, pid: u32, fd: u32, comm: &str, fdinfo: &str) -> Self {
+        let scan = self.drm_fdinfo.get_or_insert_with(Default::default);
+        scan.processes += 1;
+        scan.fds.push(super::DrmFdinfo {
+            pid,
+            fd,
+            comm: comm.into(),
+            fdinfo: fdinfo.into(),
+        });
+        self
+    }
+    pub fn drm_scan(mut self, scan: super::DrmFdinfoScan) -> Self {
+        self.drm_fdinfo = Some(scan);
         self
     }
     pub fn memory(mut self, total_bytes: u64, available_bytes: u64) -> Self {
@@ -228,6 +253,9 @@ impl Host for FakeHost {
     fn groups(&self) -> Vec<String> {
         self.groups.clone()
     }
+    fn user_name(&self) -> Option<String> {
+        self.user_name.clone()
+    }
     fn cwd(&self) -> Option<String> {
         self.cwd.clone()
     }
@@ -241,5 +269,11 @@ impl Host for FakeHost {
         self.registry
             .get(&(key.to_string(), name.to_string()))
             .cloned()
+    }
+
+    fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {
+        self.drm_fdinfo
+            .clone()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no DRM scan"))
     }
 }

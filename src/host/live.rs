@@ -107,9 +107,13 @@ impl Host for LiveHost {
     }
 
     fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
-        let f = std::fs::File::open(path)?;
-        let mut buf = Vec::new();
-        f.take(MAX_FILE_BYTES).read_to_end(&mut buf)?;
+        // Files under /proc and /sys are regular files; a FIFO or a device where a probe
+        // expects a file would block or never end.
+        let (buf, _) = super::untrusted::read_capped(
+            std::path::Path::new(path),
+            MAX_FILE_BYTES,
+            super::untrusted::Links::Follow,
+        )?;
         Ok(buf)
     }
 
@@ -218,10 +222,31 @@ impl Host for LiveHost {
         groups()
     }
 
+    fn user_name(&self) -> Option<String> {
+        user_name()
+    }
+
     fn cwd(&self) -> Option<String> {
         std::env::current_dir()
             .ok()
             .map(|p| p.to_string_lossy().into_owned())
+    }
+
+    fn read_head(&self, path: &str, max: u64) -> io::Result<Vec<u8>> {
+        let f = std::fs::File::open(path)?;
+        if !f.metadata()?.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file",
+            ));
+        }
+        let mut buf = Vec::new();
+        f.take(max).read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+
+    fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {
+        drm_fdinfo_scan(std::path::Path::new("/proc"))
     }
 
     fn free_disk_bytes(&self) -> Option<u64> {
@@ -248,6 +273,91 @@ impl Host for LiveHost {
 }
 
 #[cfg(unix)]
+/// Walk `proc`/<pid>/fd, keep the fds whose link points into /dev/dri, and read their
+/// fdinfo. Only the links are read for other fds, so the cost is one readlink per fd.
+fn drm_fdinfo_scan(proc: &std::path::Path) -> io::Result<super::DrmFdinfoScan> {
+    use super::{
+        DRM_FDINFO_MAX_BYTES, DRM_SCAN_MAX_DRM_FDS, DRM_SCAN_MAX_FDS_PER_PROCESS,
+        DRM_SCAN_MAX_PROCESSES, DrmFdinfo, DrmFdinfoScan,
+    };
+    let read_small = |p: &std::path::Path, cap: u64| -> Option<String> {
+        let mut buf = Vec::new();
+        std::fs::File::open(p)
+            .ok()?
+            .take(cap)
+            .read_to_end(&mut buf)
+            .ok()?;
+        Some(String::from_utf8_lossy(&buf).into_owned())
+    };
+    let mut pids: Vec<u32> = std::fs::read_dir(proc)?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))
+        .collect();
+    pids.sort_unstable();
+    let mut scan = DrmFdinfoScan::default();
+    if pids.len() > DRM_SCAN_MAX_PROCESSES {
+        pids.truncate(DRM_SCAN_MAX_PROCESSES);
+        scan.truncated = true;
+    }
+    'procs: for pid in pids {
+        scan.processes += 1;
+        let dir = proc.join(pid.to_string());
+        let entries = match std::fs::read_dir(dir.join("fd")) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                scan.unreadable += 1;
+                continue;
+            }
+            // The process ended meanwhile.
+            Err(_) => continue,
+        };
+        let mut comm: Option<String> = None;
+        for (n, entry) in entries.filter_map(|e| e.ok()).enumerate() {
+            if n >= DRM_SCAN_MAX_FDS_PER_PROCESS {
+                scan.truncated = true;
+                break;
+            }
+            let Ok(target) = std::fs::read_link(entry.path()) else {
+                continue;
+            };
+            if !target.starts_with("/dev/dri/") {
+                continue;
+            }
+            let Some(fd) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let Some(fdinfo) = read_small(
+                &dir.join("fdinfo").join(fd.to_string()),
+                DRM_FDINFO_MAX_BYTES,
+            ) else {
+                continue;
+            };
+            let comm = comm
+                .get_or_insert_with(|| {
+                    read_small(&dir.join("comm"), 256)
+                        .map(|c| c.trim_end().to_string())
+                        .unwrap_or_default()
+                })
+                .clone();
+            scan.fds.push(DrmFdinfo {
+                pid,
+                fd,
+                comm,
+                fdinfo,
+            });
+            if scan.fds.len() >= DRM_SCAN_MAX_DRM_FDS {
+                scan.truncated = true;
+                break 'procs;
+            }
+        }
+    }
+    Ok(scan)
+}
+
 fn access(path: &str) -> PathAccess {
     use std::ffi::CString;
     let Ok(c) = CString::new(path) else {
@@ -311,6 +421,43 @@ fn groups() -> Vec<String> {
         names.dedup();
         names
     }
+}
+
+/// The effective user's name from the user database (getpwuid_r: passwd, LDAP, sssd alike).
+#[cfg(unix)]
+fn user_name() -> Option<String> {
+    use std::ffi::CStr;
+    let mut buf = vec![0 as libc::c_char; 1024];
+    loop {
+        // SAFETY: `pwd` and `buf` outlive the call and `buf.len()` is the buffer's size;
+        // on success `result` points at `pwd`, whose strings point into `buf`, read before
+        // either goes away. getpwuid_r is the thread-safe form.
+        unsafe {
+            let mut pwd: libc::passwd = std::mem::zeroed();
+            let mut result: *mut libc::passwd = std::ptr::null_mut();
+            let rc = libc::getpwuid_r(
+                libc::geteuid(),
+                &mut pwd,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+            );
+            if rc == libc::ERANGE && buf.len() < 1 << 20 {
+                buf.resize(buf.len() * 4, 0);
+                continue;
+            }
+            if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+                return None;
+            }
+            let name = CStr::from_ptr(pwd.pw_name).to_string_lossy().into_owned();
+            return (!name.is_empty()).then_some(name);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn user_name() -> Option<String> {
+    None
 }
 
 #[cfg(not(unix))]
@@ -502,6 +649,19 @@ mod tests {
         let out = h.run(&[p.to_str().unwrap()], Duration::from_secs(1));
         assert!(out.spawn_error.is_some(), "{out:?}");
         assert_eq!(out.exit, None);
+    }
+
+    #[test]
+    fn the_user_name_is_the_os_account_of_the_effective_uid() {
+        // id(1) asks the same database; it is on every Unix this runs on.
+        let Ok(out) = Command::new("id").arg("-un").output() else {
+            return;
+        };
+        let want = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert_eq!(
+            LiveHost::new().user_name(),
+            Some(want).filter(|w| !w.is_empty())
+        );
     }
 
     #[test]

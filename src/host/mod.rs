@@ -10,6 +10,7 @@ pub mod live;
 pub mod record;
 pub mod replay;
 pub mod snapshot;
+pub mod untrusted;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -173,6 +174,12 @@ pub trait Host: Sync {
     fn env(&self, name: &str) -> Option<String>;
     /// Names of the current user's groups.
     fn groups(&self) -> Vec<String>;
+    /// The account name of the effective user, from the OS's user database (not the
+    /// environment: cron, `docker exec -u` and CI leave USER unset). Known to the redactor,
+    /// never recorded: a snapshot does not hold it, so a replay answers `None`.
+    fn user_name(&self) -> Option<String> {
+        None
+    }
     /// The current directory.
     fn cwd(&self) -> Option<String>;
     /// Free bytes on the file system of the current directory (available to this user).
@@ -183,6 +190,17 @@ pub trait Host: Sync {
     /// One value of the Windows registry; `key` starts with `HKLM\` or `HKCU\`. `None` when
     /// the key or value does not exist, has another type, or this is not Windows.
     fn registry(&self, key: &str, name: &str) -> Option<RegValue>;
+    /// The DRM clients of the processes this user may inspect (Linux): the fdinfo of every
+    /// fd that points into /dev/dri. Bounded by [`DRM_SCAN_MAX_PROCESSES`] and friends.
+    fn drm_fdinfo(&self) -> io::Result<DrmFdinfoScan>;
+
+    /// The first `max` bytes of a regular file (model headers: `aidoctor fit`). Not recorded
+    /// in snapshots; replay and fakes answer from their files, bounded by [`MAX_FILE_BYTES`].
+    fn read_head(&self, path: &str, max: u64) -> io::Result<Vec<u8>> {
+        let mut b = self.read_file(path)?;
+        b.truncate(usize::try_from(max).unwrap_or(usize::MAX));
+        Ok(b)
+    }
 
     /// A file as text (see [`crate::text::decode`]); `None` when it cannot be read.
     fn read_text(&self, path: &str) -> Option<String> {
@@ -191,6 +209,42 @@ pub trait Host: Sync {
     fn exists(&self, path: &str) -> bool {
         self.access(path).exists
     }
+}
+
+/// The most processes, fds per process and DRM fds a [`Host::drm_fdinfo`] scan looks at.
+pub const DRM_SCAN_MAX_PROCESSES: usize = 8192;
+pub const DRM_SCAN_MAX_FDS_PER_PROCESS: usize = 4096;
+pub const DRM_SCAN_MAX_DRM_FDS: usize = 2048;
+/// An fdinfo file is a few dozen lines; more is not what we think it is.
+pub const DRM_FDINFO_MAX_BYTES: u64 = 64 * 1024;
+
+/// What `/proc/<pid>/fdinfo/<fd>` says of each open DRM file (kernel
+/// Documentation/gpu/drm-usage-stats.rst): per-client memory by region, per GPU (`drm-pdev`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrmFdinfoScan {
+    /// Processes looked at.
+    pub processes: u32,
+    /// Processes whose fds this user may not inspect (other users' without root): any GPU
+    /// memory they hold is not in `fds`.
+    #[serde(default)]
+    pub unreadable: u32,
+    /// A bound stopped the scan early.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+    #[serde(default)]
+    pub fds: Vec<DrmFdinfo>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrmFdinfo {
+    pub pid: u32,
+    pub fd: u32,
+    /// `/proc/<pid>/comm`.
+    pub comm: String,
+    /// The fdinfo text, verbatim.
+    pub fdinfo: String,
 }
 
 /// Environment variables a snapshot may keep: those that change what aidoctor concludes.

@@ -5,9 +5,9 @@ use super::{
     CommandOutput, ENV_ALLOW_LIST, Host, Memory, PathAccess, Platform, RegValue, SpawnError,
 };
 use crate::redact::Redactor;
-use std::collections::BTreeMap;
-use std::io;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,7 @@ struct Log {
     disk_free: Option<u64>,
     memory: Option<Memory>,
     registry: BTreeMap<String, BTreeMap<String, RegValue>>,
+    drm_fdinfo: Option<super::DrmFdinfoScan>,
 }
 
 /// Wraps a host and remembers everything asked of it.
@@ -49,7 +50,7 @@ impl<'a> RecordingHost<'a> {
     /// Write the snapshot directory. `redactor` scrubs what must not leave the machine.
     pub fn write(&self, dir: &Path, redactor: Option<&Redactor>) -> io::Result<()> {
         let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
-        std::fs::create_dir_all(dir)?;
+        let mut tree = NewTree::start(dir)?;
         let scrub_text = |s: &str| match redactor {
             Some(r) => r.text(s),
             None => s.to_string(),
@@ -75,11 +76,7 @@ impl<'a> RecordingHost<'a> {
             // Scrubbed like every other path (`C:\Users\NAME\.wslconfig` -> `~\.wslconfig`),
             // which is also where replay looks, since recorded variables are scrubbed alike.
             if let Some(rel) = snapshot::file_rel_path(&scrub_text(path)) {
-                let p = dir.join(rel);
-                if let Some(parent) = p.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::write(p, scrub(content))?;
+                tree.file(&rel, &scrub(&kept_of(path, content)))?;
             }
         }
         let mut commands = Vec::new();
@@ -100,8 +97,7 @@ impl<'a> RecordingHost<'a> {
                     _ => {
                         n += 1;
                         let name = format!("commands/{n:02}-{}.{stream}", slug(&c.argv));
-                        std::fs::create_dir_all(dir.join("commands"))?;
-                        std::fs::write(dir.join(&name), &bytes)?;
+                        tree.file(&name, &bytes)?;
                         *file = Some(name);
                     }
                 }
@@ -151,6 +147,14 @@ impl<'a> RecordingHost<'a> {
                     (k.clone(), values)
                 })
                 .collect(),
+            drm_fdinfo: log.drm_fdinfo.as_ref().map(|scan| {
+                let mut scan = scan.clone();
+                for fd in &mut scan.fds {
+                    fd.comm = scrub_text(&fd.comm);
+                    fd.fdinfo = scrub_text(&fd.fdinfo);
+                }
+                scan
+            }),
         };
         let text = serde_saphyr::to_string(&snap)
             .map_err(|e| io::Error::other(format!("cannot write snapshot.yaml: {e}")))?;
@@ -166,7 +170,91 @@ impl<'a> RecordingHost<'a> {
         if !text.ends_with('\n') {
             text.push('\n');
         }
-        std::fs::write(dir.join(snapshot::SNAPSHOT_FILE), text)
+        tree.file(snapshot::SNAPSHOT_FILE, text.as_bytes())
+    }
+}
+
+/// What of a file read while probing goes into the snapshot: all of it, except where a probe
+/// reads a few settings from a file that holds many others.
+fn kept_of(path: &str, content: &[u8]) -> Vec<u8> {
+    crate::probes::updates::kept_in_snapshot(path, content).unwrap_or_else(|| content.to_vec())
+}
+
+/// The snapshot directory, filled with entries that are all new: each directory is made by
+/// us and each file created with `O_EXCL`, so nothing that appears in DIR while the probes
+/// run (a link planted to redirect a write) is followed or written over.
+struct NewTree<'a> {
+    root: &'a Path,
+    made: BTreeSet<PathBuf>,
+}
+
+impl<'a> NewTree<'a> {
+    /// DIR is made now, or was an empty directory (not a link) and still is.
+    fn start(root: &'a Path) -> io::Result<NewTree<'a>> {
+        match std::fs::symlink_metadata(root) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = root.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::create_dir(root).map_err(|e| appeared(root, e))?;
+            }
+            Err(e) => return Err(e),
+            Ok(m) if m.is_dir() => {
+                if std::fs::read_dir(root)?.next().is_some() {
+                    return Err(io::Error::new(
+                        io::ErrorKind::AlreadyExists,
+                        "it is no longer empty (something was put in it while probing)",
+                    ));
+                }
+            }
+            Ok(m) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("it is {}, not a directory", super::untrusted::kind_name(&m)),
+                ));
+            }
+        }
+        Ok(NewTree {
+            root,
+            made: BTreeSet::new(),
+        })
+    }
+
+    /// Write `bytes` to the new file `rel` (slash-separated), making its directories.
+    fn file(&mut self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut p = self.root.to_path_buf();
+        let parts: Vec<&str> = rel.split('/').filter(|c| !c.is_empty()).collect();
+        let Some((name, dirs)) = parts.split_last() else {
+            return Ok(());
+        };
+        for d in dirs {
+            p.push(d);
+            if !self.made.contains(&p) {
+                std::fs::create_dir(&p).map_err(|e| appeared(&p, e))?;
+                self.made.insert(p.clone());
+            }
+        }
+        p.push(name);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&p)
+            .map_err(|e| appeared(&p, e))?
+            .write_all(bytes)
+    }
+}
+
+fn appeared(p: &Path, e: io::Error) -> io::Error {
+    if e.kind() == io::ErrorKind::AlreadyExists {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "{} appeared while probing; nothing is written over it",
+                p.display()
+            ),
+        )
+    } else {
+        e
     }
 }
 
@@ -291,6 +379,11 @@ impl Host for RecordingHost<'_> {
         g
     }
 
+    /// Passed through for the redactor, never written to the snapshot.
+    fn user_name(&self) -> Option<String> {
+        self.inner.user_name()
+    }
+
     fn cwd(&self) -> Option<String> {
         let c = self.inner.cwd();
         self.with_log(|l| l.cwd = c.clone());
@@ -320,6 +413,19 @@ impl Host for RecordingHost<'_> {
             });
         }
         v
+    }
+
+    fn read_head(&self, path: &str, max: u64) -> io::Result<Vec<u8>> {
+        // Model files are the user's, not the machine's: never copied into a snapshot.
+        self.inner.read_head(path, max)
+    }
+
+    fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {
+        let r = self.inner.drm_fdinfo();
+        if let Ok(scan) = &r {
+            self.with_log(|l| l.drm_fdinfo = Some(scan.clone()));
+        }
+        r
     }
 }
 
@@ -411,6 +517,76 @@ mod tests {
         assert_eq!(live.9, again.9);
         assert_eq!(live.10, again.10);
         assert_eq!(replay.snapshot().platform, Platform::Linux);
+    }
+
+    /// A recording of one file read, ready to be written.
+    fn recorded() -> (FakeHost, &'static str) {
+        let fake = FakeHost::new().file("/etc/os-release", "ID=ubuntu\n");
+        (fake, "/etc/os-release")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn what_appears_in_dir_while_probing_is_never_written_through() {
+        let (fake, path) = recorded();
+        let rec = RecordingHost::new(&fake);
+        rec.read_file(path).unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        // DIR was empty when the run began; a link appeared in it while the probes ran.
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("files")).unwrap();
+        let e = rec.write(dir.path(), None).unwrap_err();
+        assert!(e.to_string().contains("no longer empty"), "{e}");
+        // DIR itself a link (to an empty directory somewhere else).
+        let parent = tempfile::tempdir().unwrap();
+        let link = parent.path().join("snap");
+        std::os::unix::fs::symlink(outside.path(), &link).unwrap();
+        let e = rec.write(&link, None).unwrap_err();
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+        // A new DIR is made, with its parents.
+        let fresh = parent.path().join("a/b/snap");
+        rec.write(&fresh, None).unwrap();
+        assert_eq!(
+            std::fs::read(fresh.join("files/etc/os-release")).unwrap(),
+            b"ID=ubuntu\n"
+        );
+        // Written once: a second write over it is refused, not merged.
+        let e = rec.write(&fresh, None).unwrap_err();
+        assert!(e.to_string().contains("no longer empty"), "{e}");
+    }
+
+    #[test]
+    fn apt_settings_other_than_those_read_are_not_recorded() {
+        let proxy = "Acquire::http::Proxy \"http://build:hunter22@proxy.corp.internal:3128/\";\n";
+        let fake = FakeHost::new()
+            .file("/etc/apt/apt.conf.d/01proxy", proxy)
+            .file(
+                "/etc/apt/apt.conf.d/20auto-upgrades",
+                "APT::Periodic::Update-Package-Lists \"1\";\nAPT::Periodic::Unattended-Upgrade \"1\";\n",
+            )
+            .file(
+                "/etc/apt/apt.conf.d/50unattended-upgrades",
+                "Unattended-Upgrade::Mail \"ops@corp.internal\";\nUnattended-Upgrade::Automatic-Reboot \"true\";\n",
+            );
+        let ctx = crate::probes::Ctx::default();
+        let live = (crate::probes::updates::PROBE.run)(&RecordingHost::new(&fake), &ctx);
+        let rec = RecordingHost::new(&fake);
+        (crate::probes::updates::PROBE.run)(&rec, &ctx);
+        let dir = tempfile::tempdir().unwrap();
+        rec.write(dir.path(), Some(&Redactor::from_host(&fake)))
+            .unwrap();
+        let mut all = String::new();
+        for n in ["01proxy", "20auto-upgrades", "50unattended-upgrades"] {
+            let p = dir.path().join("files/etc/apt/apt.conf.d").join(n);
+            all.push_str(&std::fs::read_to_string(p).unwrap());
+        }
+        assert!(!all.contains("corp.internal"), "{all}");
+        assert!(!all.contains("Update-Package-Lists"), "{all}");
+        let replay = ReplayHost::open(dir.path()).unwrap();
+        let again = (crate::probes::updates::PROBE.run)(&replay, &ctx);
+        assert_eq!(live, again);
+        assert_eq!(again.get_bool("updates.auto_reboot"), Some(true));
     }
 
     #[test]

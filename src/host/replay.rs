@@ -1,12 +1,14 @@
 //! A recorded machine, answered from a snapshot directory.
 
 use super::snapshot::{self, RecordedCommand, Snapshot};
+use super::untrusted::{self, Links};
 use super::{
-    CommandOutput, Host, MAX_FILE_BYTES, Memory, PathAccess, Platform, RegValue, SpawnError,
+    CommandOutput, Host, MAX_FILE_BYTES, MAX_OUTPUT_BYTES, Memory, PathAccess, Platform, RegValue,
+    SpawnError,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -88,6 +90,22 @@ impl Latency {
 /// The most a snapshot.yaml may weigh: bigger is not a snapshot we wrote.
 const MAX_SNAPSHOT_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Where `stdout_file:` and `stderr_file:` values are in snapshot.yaml, read only when one
+/// of them is refused (the [`Snapshot`] itself carries no locations).
+#[derive(serde::Deserialize)]
+struct LocatedCommands {
+    #[serde(default)]
+    commands: Vec<LocatedCommand>,
+}
+
+#[derive(serde::Deserialize)]
+struct LocatedCommand {
+    #[serde(default)]
+    stdout_file: Option<serde_saphyr::Spanned<String>>,
+    #[serde(default)]
+    stderr_file: Option<serde_saphyr::Spanned<String>>,
+}
+
 impl ReplayHost {
     pub fn open(dir: &Path) -> Result<ReplayHost, SnapshotError> {
         let path = dir.join(snapshot::SNAPSHOT_FILE);
@@ -106,17 +124,23 @@ impl ReplayHost {
                     .into(),
             });
         }
-        let mut text = String::new();
-        std::fs::File::open(&path)
-            .and_then(|f| f.take(MAX_SNAPSHOT_BYTES).read_to_string(&mut text))
+        let bytes = untrusted::read_whole(&path, MAX_SNAPSHOT_BYTES, Links::Refuse)
             .map_err(|e| err(format!("cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let (line, column, byte) = crate::text::utf8_error_at(&e);
+            SnapshotError {
+                line: Some(line as u64),
+                column: Some(column as u64),
+                ..err(format!("not UTF-8 text (byte 0x{byte:02x})"))
+            }
+        })?;
         let snap: Snapshot = crate::yaml::from_str(&text).map_err(|e| {
             let loc = e.location();
             SnapshotError {
                 path: path.clone(),
                 line: loc.as_ref().map(|l| l.line()),
                 column: loc.as_ref().map(|l| l.column()),
-                message: crate::yaml::message(&e),
+                message: crate::yaml::message_in(&e, &text),
             }
         })?;
         if snap.format != snapshot::FORMAT {
@@ -135,20 +159,53 @@ impl ReplayHost {
                 ))
             });
         }
+        // `snapshot` writes only regular files and directories: a link could lead anywhere
+        // on this machine and a FIFO would hang the replay, so either one refuses the lot.
+        match untrusted::first_special(dir) {
+            Ok(None) => {}
+            Ok(Some((p, what))) => {
+                return Err(SnapshotError {
+                    path: p,
+                    line: None,
+                    column: None,
+                    message: format!(
+                        "is {what}; a snapshot holds only regular files and directories"
+                    ),
+                });
+            }
+            Err(e) => {
+                return Err(SnapshotError {
+                    path: dir.to_path_buf(),
+                    line: None,
+                    column: None,
+                    message: format!("cannot list the snapshot: {e}"),
+                });
+            }
+        }
         let mut commands = BTreeMap::new();
-        for c in &snap.commands {
+        for (i, c) in snap.commands.iter().enumerate() {
             for (name, file) in [
                 ("stdout_file", &c.stdout_file),
                 ("stderr_file", &c.stderr_file),
             ] {
-                if let Some(f) = file {
-                    let p = dir.join(f);
-                    if f.contains("..") || !p.is_file() {
-                        return Err(err(format!(
-                            "command {:?}: {name} {f:?} is not a file in the snapshot",
-                            c.argv
-                        )));
+                let Some(f) = file else { continue };
+                let why = if !untrusted::is_plain_relative(f) {
+                    Some("must be a relative path inside the snapshot (no `/` in front, no `..`)")
+                } else {
+                    match untrusted::confined(dir, f)
+                        .and_then(|p| untrusted::open_regular(&p, Links::Refuse).map(drop))
+                    {
+                        Ok(()) => None,
+                        Err(_) => Some("is not a file in the snapshot"),
                     }
+                };
+                if let Some(why) = why {
+                    let at = value_location(&text, i, name);
+                    return Err(SnapshotError {
+                        line: at.map(|(l, _)| l),
+                        column: at.map(|(_, c)| c),
+                        ..err(format!("command {:?}: {name} {f:?} {why}", c.argv))
+                    });
                 }
             }
             commands.insert(snapshot::argv_key(&c.argv), c.clone());
@@ -171,22 +228,56 @@ impl ReplayHost {
         &self.snap
     }
 
-    fn file_path(&self, path: &str) -> Option<PathBuf> {
-        snapshot::file_rel_path(path).map(|rel| self.dir.join(rel))
+    /// The snapshot's copy of the file at absolute `path`, checked to lie inside DIR.
+    fn file_path(&self, path: &str) -> Result<PathBuf, io::Error> {
+        let rel = snapshot::file_rel_path(path).ok_or_else(not_found)?;
+        untrusted::confined(&self.dir, &rel).map_err(replay_error)
     }
 
-    fn read_output(&self, inline: &Option<String>, file: &Option<String>) -> Vec<u8> {
+    /// A recorded stream, capped as the live host caps it.
+    fn read_output(&self, inline: &Option<String>, file: &Option<String>) -> (Vec<u8>, bool) {
         if let Some(f) = file {
-            return std::fs::read(self.dir.join(f)).unwrap_or_default();
+            // Checked by `open`; a file that went away since reads as no output.
+            return untrusted::confined(&self.dir, f)
+                .and_then(|p| untrusted::read_capped(&p, MAX_OUTPUT_BYTES as u64, Links::Refuse))
+                .unwrap_or_default();
         }
-        inline.clone().unwrap_or_default().into_bytes()
+        let mut b = inline.clone().unwrap_or_default().into_bytes();
+        let over = b.len() > MAX_OUTPUT_BYTES;
+        b.truncate(MAX_OUTPUT_BYTES);
+        (b, over)
     }
 }
 
-/// What the OS says of a missing file (ENOENT / ERROR_FILE_NOT_FOUND, both 2), so that a
-/// replayed machine reads exactly like the live one did.
+/// Line and column of command `i`'s `field` value in snapshot.yaml.
+fn value_location(text: &str, i: usize, field: &str) -> Option<(u64, u64)> {
+    let located: LocatedCommands = crate::yaml::from_str(text).ok()?;
+    let c = located.commands.get(i)?;
+    let v = if field == "stdout_file" {
+        c.stdout_file.as_ref()
+    } else {
+        c.stderr_file.as_ref()
+    }?;
+    let at = v.referenced;
+    (at.line() > 0).then(|| (at.line(), at.column()))
+}
+
+/// A missing file. The message is fixed, not the OS's (`from_raw_os_error(2)` reads "The
+/// system cannot find the file specified." on Windows), so a replay reads the same on every
+/// OS; it is the text Linux gives, so a Linux machine replays as it read live.
 fn not_found() -> io::Error {
-    io::Error::from_raw_os_error(2)
+    io::Error::new(
+        io::ErrorKind::NotFound,
+        "No such file or directory (os error 2)",
+    )
+}
+
+fn replay_error(e: untrusted::ReadError) -> io::Error {
+    if e.is_not_found() {
+        not_found()
+    } else {
+        e.into()
+    }
 }
 
 impl Host for ReplayHost {
@@ -199,7 +290,6 @@ impl Host for ReplayHost {
     }
 
     fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
-        let p = self.file_path(path).ok_or_else(not_found)?;
         if let Some(a) = self.snap.paths.get(path)
             && a.exists
             && !a.readable
@@ -209,26 +299,20 @@ impl Host for ReplayHost {
                 "recorded as unreadable",
             ));
         }
-        if !p.is_file() {
-            return Err(not_found());
-        }
-        let mut buf = Vec::new();
-        std::fs::File::open(p)?
-            .take(MAX_FILE_BYTES)
-            .read_to_end(&mut buf)?;
-        Ok(buf)
+        let p = self.file_path(path)?;
+        let (bytes, _) =
+            untrusted::read_capped(&p, MAX_FILE_BYTES, Links::Refuse).map_err(replay_error)?;
+        Ok(bytes)
     }
 
     fn read_dir(&self, path: &str) -> io::Result<Vec<String>> {
         let mut names = BTreeSet::new();
         let mut found = false;
-        if let Some(p) = self.file_path(path)
-            && let Ok(rd) = std::fs::read_dir(&p)
+        if let Some(rel) = snapshot::file_rel_path(path)
+            && let Ok(entries) = untrusted::confined_dir(&self.dir, &rel)
         {
             found = true;
-            for e in rd.flatten() {
-                names.insert(e.file_name().to_string_lossy().into_owned());
-            }
+            names.extend(entries);
         }
         let prefix = format!("{}/", path.trim_end_matches('/'));
         for (p, a) in &self.snap.paths {
@@ -255,7 +339,7 @@ impl Host for ReplayHost {
             return *a;
         }
         match self.file_path(path) {
-            Some(p) if p.exists() => PathAccess {
+            Ok(p) if std::fs::symlink_metadata(&p).is_ok() => PathAccess {
                 exists: true,
                 readable: true,
                 writable: false,
@@ -282,13 +366,15 @@ impl Host for ReplayHost {
         });
         // A command that took longer at capture than we now allow times out here too.
         let too_slow = delay.is_some_and(|d| d > timeout);
+        let (stdout, out_cut) = self.read_output(&c.stdout, &c.stdout_file);
+        let (stderr, err_cut) = self.read_output(&c.stderr, &c.stderr_file);
         CommandOutput {
             exit: if too_slow { None } else { c.exit },
             timed_out: c.timed_out || too_slow,
             signal: c.signal,
-            stdout: self.read_output(&c.stdout, &c.stdout_file),
-            stderr: self.read_output(&c.stderr, &c.stderr_file),
-            truncated: false,
+            stdout,
+            stderr,
+            truncated: out_cut || err_cut,
             spawn_error,
         }
     }
@@ -320,11 +406,80 @@ impl Host for ReplayHost {
     fn registry(&self, key: &str, name: &str) -> Option<RegValue> {
         self.snap.registry.get(key)?.get(name).cloned()
     }
+
+    fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {
+        self.snap.drm_fdinfo.clone().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                "this snapshot has no DRM client scan (recorded before it existed)",
+            )
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn snapshot_dir(yaml: &str) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("snapshot.yaml"),
+            format!("format: 1\nplatform: linux\narch: x86_64\n{yaml}"),
+        )
+        .unwrap();
+        d
+    }
+
+    #[test]
+    fn recorded_outputs_are_capped_like_live_ones() {
+        let d = snapshot_dir(&format!(
+            "commands:\n  - argv: [big]\n    exit: 0\n    stdout_file: commands/big.out\n  - argv: [inline]\n    exit: 0\n    stdout: {}\n",
+            "x".repeat(MAX_OUTPUT_BYTES + 10)
+        ));
+        std::fs::create_dir(d.path().join("commands")).unwrap();
+        // Sparse: 64 MiB on paper, nothing on disk.
+        std::fs::File::create(d.path().join("commands/big.out"))
+            .unwrap()
+            .set_len(64 << 20)
+            .unwrap();
+        let h = ReplayHost::open(d.path()).unwrap();
+        for argv in [["big"], ["inline"]] {
+            let out = h.run(&argv, Duration::from_secs(1));
+            assert_eq!(out.stdout.len(), MAX_OUTPUT_BYTES, "{argv:?}");
+            assert!(out.truncated, "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn a_missing_file_reads_the_same_on_every_os() {
+        let d = snapshot_dir("");
+        let h = ReplayHost::open(d.path()).unwrap();
+        let e = h.read_file("/proc/driver/nvidia/version").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        // Not the OS's text for error 2 ("The system cannot find the file specified." on
+        // Windows): a replay prints the same everywhere.
+        assert_eq!(e.to_string(), "No such file or directory (os error 2)");
+        assert_eq!(
+            h.read_dir("/sys/class/drm").unwrap_err().to_string(),
+            "No such file or directory (os error 2)"
+        );
+    }
+
+    #[test]
+    fn output_paths_outside_the_snapshot_are_located_errors() {
+        for (bad, col) in [("/etc/shadow", 18), ("../x", 18), ("commands/../../x", 18)] {
+            let d = snapshot_dir(&format!(
+                "commands:\n  - argv: [a]\n    exit: 0\n    stderr_file: {bad}\n"
+            ));
+            let e = ReplayHost::open(d.path()).err().unwrap();
+            assert_eq!((e.line, e.column), (Some(7), Some(col)), "{e}");
+            assert!(
+                e.message.contains("relative path inside the snapshot"),
+                "{e}"
+            );
+        }
+    }
 
     #[test]
     fn latency_spec_longest_prefix_wins() {

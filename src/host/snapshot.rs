@@ -49,6 +49,9 @@ pub struct Snapshot {
     /// A key or value not listed did not exist.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub registry: BTreeMap<String, BTreeMap<String, RegValue>>,
+    /// The DRM client scan (`Host::drm_fdinfo`); absent when it was not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drm_fdinfo: Option<super::DrmFdinfoScan>,
 }
 
 fn yes() -> bool {

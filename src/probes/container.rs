@@ -7,7 +7,7 @@ use crate::host::{Host, Platform};
 pub static PROBE: Probe = Probe {
     name: "container",
     summary: "Inside a container? /.dockerenv, /run/.containerenv.",
-    facts: &["container.kind"],
+    facts: crate::facts::vocab::CONTAINER,
     slow: false,
     run,
 };

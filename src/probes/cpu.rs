@@ -8,14 +8,7 @@ use std::collections::BTreeSet;
 pub static PROBE: Probe = Probe {
     name: "cpu",
     summary: "CPU model, cores and the vector extensions llama.cpp and vLLM care about: /proc/cpuinfo.",
-    facts: &[
-        "cpu.model",
-        "cpu.cores",
-        "cpu.threads",
-        "cpu.avx2",
-        "cpu.avx512",
-        "cpu.error",
-    ],
+    facts: crate::facts::vocab::CPU,
     slow: false,
     run,
 };

@@ -12,13 +12,7 @@ use crate::host::{Host, Platform};
 pub static PROBE: Probe = Probe {
     name: "cuda_toolkit",
     summary: "CUDA toolkit: nvcc --version, /usr/local/cuda/version.json.",
-    facts: &[
-        "cuda.toolkit_version",
-        "cuda.toolkit_build",
-        "cuda.toolkit_path",
-        "cuda.error",
-        "cuda.error_message",
-    ],
+    facts: crate::facts::vocab::CUDA_TOOLKIT,
     slow: false,
     run,
 };
@@ -47,8 +41,8 @@ fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
             problem = Some((
                 "timeout",
                 format!(
-                    "`{argv0} --version` did not finish within {} s",
-                    ctx.timeout.as_secs_f64()
+                    "`{argv0} --version` did not finish within {}",
+                    crate::text::duration(ctx.timeout)
                 ),
             ));
             continue;

@@ -8,22 +8,7 @@ use serde_json::Value;
 pub static PROBE: Probe = Probe {
     name: "docker",
     summary: "Docker engine, its runtimes, and the NVIDIA Container Toolkit.",
-    facts: &[
-        "docker.client_version",
-        "docker.client_os",
-        "docker.server_version",
-        "docker.error",
-        "docker.error_message",
-        "docker.runtimes",
-        "docker.default_runtime",
-        "docker.desktop",
-        "docker.gpu_runtime",
-        "docker.cdi_devices",
-        "docker.rootless",
-        "nvidia_ctk.version",
-        "nvidia_ctk.error",
-        "nvidia_ctk.error_message",
-    ],
+    facts: crate::facts::vocab::DOCKER,
     slow: false,
     run,
 };

@@ -12,7 +12,7 @@ use crate::host::{Host, Platform};
 pub static PROBE: Probe = Probe {
     name: "drm",
     summary: "GPUs without vendor tools: /sys/class/drm/card*/device and DRM connectors.",
-    facts: &["drm.error", "drm.error_message"],
+    facts: crate::facts::vocab::DRM,
     slow: false,
     run,
 };

@@ -9,12 +9,14 @@ pub mod cuda_toolkit;
 pub mod display;
 pub mod docker;
 pub mod drm;
+pub mod drm_clients;
 pub mod nvidia;
 pub mod os;
 pub mod python;
 pub mod rocm;
 pub mod updates;
 pub mod user;
+pub mod vram_tax;
 pub mod wsl;
 pub mod wsl_windows;
 
@@ -56,6 +58,7 @@ pub const ALL: &[&Probe] = &[
     &nvidia::PROBE,
     &rocm::PROBE,
     &drm::PROBE,
+    &drm_clients::PROBE,
     &os::PROBE,
     &wsl::PROBE,
     &wsl_windows::PROBE,
@@ -69,48 +72,7 @@ pub const ALL: &[&Probe] = &[
     &display::PROBE,
 ];
 
-/// Facts that exist per GPU (leaves of `any_gpu` / `all_gpus`).
-pub const GPU_FIELDS: &[&str] = &[
-    "vendor",
-    "name",
-    "pci_id",
-    "pci_address",
-    "index",
-    "driver",
-    "vram_total_mib",
-    "vram_used_mib",
-    "compute_capability",
-    "gfx_target",
-    "integrated",
-    "display_active",
-    "driver_model",
-    "mig_mode",
-    "pcie_link.gen",
-    "pcie_link.width",
-    "pcie_link.max_gen",
-    "pcie_link.max_width",
-    "processes",
-];
-
-/// Facts computed after all probes ran.
-pub const DERIVED_FACTS: &[&str] = &["gpu.count", "gpu.vendors", "gpu.total_vram_mib"];
-
-/// Is `name` a fact some probe can set?
-pub fn is_known_fact(name: &str) -> bool {
-    DERIVED_FACTS.contains(&name) || ALL.iter().any(|p| p.facts.contains(&name))
-}
-
-/// Every known fact name, sorted.
-pub fn all_fact_names() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = ALL
-        .iter()
-        .flat_map(|p| p.facts.iter().copied())
-        .chain(DERIVED_FACTS.iter().copied())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
-}
+pub use crate::facts::vocab::{GPU_FIELDS, all_fact_names, is_known_fact};
 
 #[derive(Debug, Clone)]
 pub struct ProbeRun {
@@ -182,8 +144,8 @@ pub fn gather(host: &dyn Host, ctx: &Ctx, fast: bool) -> Gathered {
     }
     sort_gpus(&mut facts.gpus);
     if fast {
-        facts.set_error("python", "skipped", "skipped by --fast");
-        facts.set_error("torch", "skipped", "skipped by --fast");
+        facts.set_error("python", "skipped", "--fast");
+        facts.set_error("torch", "skipped", "--fast");
     }
     derive(&mut facts);
     Gathered {
@@ -307,6 +269,14 @@ mod tests {
         );
         assert_eq!(amd.len(), 1);
         assert_eq!(amd[0].pci_address.as_deref(), Some("0000:03:00.0"));
+    }
+
+    #[test]
+    fn every_probe_declares_its_facts_in_the_vocabulary() {
+        assert_eq!(ALL.len(), crate::facts::vocab::BY_PROBE.len());
+        for (p, v) in ALL.iter().zip(crate::facts::vocab::BY_PROBE) {
+            assert_eq!(p.facts, *v, "{}", p.name);
+        }
     }
 
     #[test]

@@ -8,20 +8,7 @@ use serde_json::Value;
 pub static PROBE: Probe = Probe {
     name: "python",
     summary: "Python and PyTorch, from one python3 -c call.",
-    facts: &[
-        "python.version",
-        "python.executable",
-        "python.env",
-        "python.error",
-        "python.error_message",
-        "torch.version",
-        "torch.cuda",
-        "torch.hip",
-        "torch.gpu_available",
-        "torch.device_names",
-        "torch.error",
-        "torch.error_message",
-    ],
+    facts: crate::facts::vocab::PYTHON,
     slow: true,
     run,
 };
@@ -61,8 +48,8 @@ fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
     }
     if out.timed_out {
         let msg = format!(
-            "the Python/PyTorch probe took longer than {} s (importing torch can be slow)",
-            ctx.python_timeout.as_secs()
+            "the Python/PyTorch probe took longer than {} (importing torch can be slow)",
+            crate::text::duration(ctx.python_timeout)
         );
         f.set_error("python", "timeout", msg.clone());
         f.set_error("torch", "timeout", msg);

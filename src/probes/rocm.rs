@@ -17,17 +17,7 @@ use kfd::KfdNode;
 pub static PROBE: Probe = Probe {
     name: "rocm",
     summary: "AMD ROCm: rocminfo, KFD topology, /opt/rocm/.info/version, /dev/kfd access.",
-    facts: &[
-        "rocm.version",
-        "rocm.kfd_accessible",
-        "rocm.render_accessible",
-        "rocm.hsa_override_gfx_version",
-        "rocm.kernel_driver_version",
-        "rocm.runtime_version",
-        "rocm.runtime_gfx_targets",
-        "rocm.error",
-        "rocm.error_message",
-    ],
+    facts: crate::facts::vocab::ROCM,
     slow: false,
     run,
 };
@@ -342,7 +332,10 @@ fn classify(out: &CommandOutput, info: &RocmInfo, ctx: &Ctx) -> Option<(&'static
     if out.timed_out {
         return Some((
             "timeout",
-            format!("rocminfo did not finish within {} s", ctx.timeout.as_secs()),
+            format!(
+                "rocminfo did not finish within {}",
+                crate::text::duration(ctx.timeout)
+            ),
         ));
     }
     match &out.spawn_error {

@@ -8,12 +8,7 @@ use std::collections::BTreeMap;
 pub static PROBE: Probe = Probe {
     name: "updates",
     summary: "Updates that reboot the machine by themselves: unattended-upgrades, dnf-automatic, Windows Update.",
-    facts: &[
-        "updates.mechanism",
-        "updates.auto_reboot",
-        "updates.error",
-        "updates.error_message",
-    ],
+    facts: crate::facts::vocab::UPDATES,
     slow: false,
     run,
 };
@@ -305,6 +300,57 @@ pub fn parse_apt_conf(text: &str) -> BTreeMap<String, String> {
     out
 }
 
+/// The apt settings this probe reads (lower case, as [`parse_apt_conf`] gives them).
+const APT_KEYS: &[&str] = &[
+    "apt::periodic::unattended-upgrade",
+    "unattended-upgrade::automatic-reboot",
+];
+
+/// What `aidoctor snapshot` keeps of a file this probe read: only the settings it reads.
+/// apt.conf.d also holds proxies with passwords (`Acquire::http::Proxy`), internal mirrors
+/// and mail addresses, and dnf's automatic.conf its e-mail host and addresses; none of that
+/// changes a verdict, so none of it is recorded. `None`: not one of this probe's files.
+pub fn kept_in_snapshot(path: &str, content: &[u8]) -> Option<Vec<u8>> {
+    let text = crate::text::decode(content);
+    if path.starts_with(&format!("{APT_PARTS}/")) {
+        let all = parse_apt_conf(&text);
+        let mut out = String::from("// recorded by aidoctor: only the settings it reads\n");
+        for k in APT_KEYS {
+            if let Some(v) = all.get(*k) {
+                out.push_str(&format!("{k} \"{v}\";\n"));
+            }
+        }
+        return Some(out.into_bytes());
+    }
+    if DNF_CONFS.contains(&path) {
+        // Line by line, so that a file that does not set a key still does not override it.
+        let mut out = String::from("# recorded by aidoctor: only the settings it reads\n");
+        let mut section = String::new();
+        let mut header = false;
+        for line in text.lines() {
+            let l = line.trim();
+            if let Some(s) = l.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+                section = s.trim().to_ascii_lowercase();
+                continue;
+            }
+            let key = l.split_once('=').map(|(k, _)| k.trim());
+            if section == "commands"
+                && !l.starts_with(['#', ';'])
+                && matches!(key, Some("apply_updates" | "reboot"))
+            {
+                if !header {
+                    out.push_str("[commands]\n");
+                    header = true;
+                }
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+        return Some(out.into_bytes());
+    }
+    None
+}
+
 // ---------------------------------------------------------------- dnf
 
 #[derive(Debug, Default, PartialEq)]
@@ -466,6 +512,48 @@ mod tests {
         assert!(!a.auto_reboot && !a.enabled);
         let a = apt_unattended(&["APT::Periodic::Unattended-Upgrade \"0\";"]);
         assert!(!a.enabled);
+    }
+
+    #[test]
+    fn a_snapshot_keeps_only_the_settings_read() {
+        // apt.conf(5) proxy syntax; the rest of the file is Ubuntu's 50unattended-upgrades.
+        let part = format!(
+            "Acquire::http::Proxy \"http://build:hunter22@proxy.corp.internal:3128/\";\n\
+             Unattended-Upgrade::Mail \"ops@corp.internal\";\n\
+             Unattended-Upgrade {{ Automatic-Reboot \"true\"; Automatic-Reboot-Time \"02:00\"; }};\n{UU_DEFAULT}"
+        );
+        let parts = [AUTO_UPGRADES, part.as_str()];
+        let kept: Vec<String> = parts
+            .iter()
+            .map(|t| {
+                let b = kept_in_snapshot("/etc/apt/apt.conf.d/50unattended-upgrades", t.as_bytes());
+                String::from_utf8(b.unwrap()).unwrap()
+            })
+            .collect();
+        for k in &kept {
+            assert!(
+                !k.contains("corp.internal") && !k.contains("hunter22"),
+                "{k}"
+            );
+        }
+        let kept: Vec<&str> = kept.iter().map(String::as_str).collect();
+        assert_eq!(apt_unattended(&kept), apt_unattended(&parts));
+        assert!(apt_unattended(&kept).auto_reboot);
+
+        let dnf = "[commands]\nupgrade_type = security\napply_updates = yes\nreboot = when-needed\n\
+                   [email]\nemail_from = root@build7.corp.internal\nemail_host = smtp.corp.internal\n";
+        let later = "[commands]\nupgrade_type = default\n";
+        let k1 = kept_in_snapshot("/etc/dnf/automatic.conf", dnf.as_bytes()).unwrap();
+        let k2 =
+            kept_in_snapshot("/etc/dnf/dnf5-plugins/automatic.conf", later.as_bytes()).unwrap();
+        let (k1, k2) = (
+            String::from_utf8(k1).unwrap(),
+            String::from_utf8(k2).unwrap(),
+        );
+        assert!(!k1.contains("corp.internal"), "{k1}");
+        assert_eq!(dnf_automatic(&[&k1, &k2]), dnf_automatic(&[dnf, later]));
+        assert!(dnf_automatic(&[&k1, &k2]).reboots());
+        assert_eq!(kept_in_snapshot("/etc/os-release", b"ID=ubuntu\n"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::host::{Host, Platform};
 pub static PROBE: Probe = Probe {
     name: "user",
     summary: "The current user's groups.",
-    facts: &["user.groups", "user.is_root"],
+    facts: crate::facts::vocab::USER,
     slow: false,
     run,
 };

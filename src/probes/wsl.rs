@@ -7,13 +7,7 @@ use crate::host::{Host, Platform};
 pub static PROBE: Probe = Probe {
     name: "wsl",
     summary: "WSL1 / WSL2: /proc/version, WSL_DISTRO_NAME, /dev/dxg, /usr/lib/wsl/lib.",
-    facts: &[
-        "wsl.version",
-        "wsl.gpu_paravirtualization",
-        "wsl.cwd_on_windows_drive",
-        "wsl.distro",
-        "wsl.error",
-    ],
+    facts: crate::facts::vocab::WSL,
     slow: false,
     run,
 };

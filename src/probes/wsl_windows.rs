@@ -9,21 +9,7 @@ use crate::host::{CommandOutput, Host, Platform, SpawnError};
 pub static PROBE: Probe = Probe {
     name: "wsl_windows",
     summary: "WSL seen from Windows: wsl.exe --version/--status/--list --verbose, .wslconfig, the NVIDIA driver's WSL libraries.",
-    facts: &[
-        "wsl_windows.installed",
-        "wsl_windows.package_version",
-        "wsl_windows.kernel",
-        "wsl_windows.default_version",
-        "wsl_windows.default_distro",
-        "wsl_windows.distros",
-        "wsl_windows.distro_count",
-        "wsl_windows.wsl1_distros",
-        "wsl_windows.virtualization",
-        "wsl_windows.memory_limit_mib",
-        "wsl_windows.nvidia_wsl_libs",
-        "wsl_windows.error",
-        "wsl_windows.error_message",
-    ],
+    facts: crate::facts::vocab::WSL_WINDOWS,
     slow: false,
     run,
 };

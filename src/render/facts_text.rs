@@ -28,16 +28,7 @@ const AREA_ORDER: &[&str] = &[
     "updates",
 ];
 
-pub fn value_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Bool(true) => "yes".into(),
-        Value::Bool(false) => "no".into(),
-        Value::Array(a) if a.is_empty() => "(none)".into(),
-        Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
-    }
-}
+pub use crate::facts::value_text;
 
 pub fn render(facts: &Facts, s: &Styler, w: &mut dyn Write) -> io::Result<()> {
     let mut areas: BTreeMap<&str, Vec<(&str, &Value)>> = BTreeMap::new();

@@ -35,6 +35,12 @@ fn details(r: &RuleResult) -> String {
     if let Some(u) = &r.unknown_reason {
         d.push(u.clone());
     }
+    if let Some(f) = &r.find_out {
+        d.push(format!("Find out: {f}"));
+    }
+    if let Some(s) = &r.skip_reason {
+        d.push(s.clone());
+    }
     if let Some(f) = &r.fix {
         d.push(format!("Fix: {f}"));
     }
@@ -131,7 +137,9 @@ mod tests {
             x.contains(r#"<failure type="unknown" message="unknown: ROCm 6.3">"#),
             "{x}"
         );
-        assert!(x.contains("Install ROCm &lt;6.3&gt;"));
+        // An unknown says how to find out, not the failure's fix.
+        assert!(x.contains("Find out: Run `rocminfo`"), "{x}");
+        assert!(!x.contains("Install ROCm &lt;6.3&gt;"));
     }
 
     #[test]

@@ -123,51 +123,17 @@ const ERROR_AREAS: &[&str] = &[
     "nvidia", "rocm", "cuda", "docker", "python", "torch", "wsl", "os", "cpu", "drm",
 ];
 
-/// Escape text for a Markdown table cell or HTML summary: no column breaks, no raw HTML, no
-/// line breaks, bounded length.
+/// Escape text for a Markdown table cell: no column breaks, no raw HTML, no links, no line
+/// breaks, bounded length.
 fn cell(s: &str) -> String {
     cell_n(s, MAX_CELL)
 }
 
 fn cell_n(s: &str, max: usize) -> String {
-    let mut t: String = s.chars().take(max).collect();
-    if s.chars().count() > max {
-        // A cut inside a `code span` closes it, so the command keeps reading as code.
-        if !t.matches('`').count().is_multiple_of(2) && s.matches('`').count().is_multiple_of(2) {
-            t.push('`');
-        }
-        t.push('…');
-    }
-    let t = t.replace('\r', "");
-    // Inside `code spans` entities are not decoded, so only text outside them is escaped
-    // (`cmake .. && make` must stay readable); a pipe is escaped everywhere (GFM tables).
-    let parts: Vec<&str> = t.split('`').collect();
-    let balanced = parts.len() % 2 == 1;
-    let mut out = String::with_capacity(t.len());
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        let in_code = i % 2 == 1 && (balanced || i + 1 < parts.len());
-        let p = if in_code {
-            part.to_string()
-        } else {
-            html(part)
-        };
-        out.push_str(
-            &p.replace('|', "\\|")
-                .replace('\n', if in_code { " " } else { "<br>" }),
-        );
-    }
-    out
+    super::markdown::cell(s, max)
 }
 
-/// Text safe in HTML (the `<summary>` line).
-fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use super::markdown::html;
 
 fn gib(mib: u64) -> String {
     let g = mib as f64 / 1024.0;
@@ -337,6 +303,55 @@ fn facts_table(f: &Facts, out: &mut String) {
 struct Detail {
     why: bool,
     passes: bool,
+    /// Fixes shortened to their first sentences (only when the budget demands it).
+    short_fixes: bool,
+}
+
+/// A fix as a table cell: whole, since a cut command is worse than none. Shortened only when
+/// `short`, and then only at the end of a sentence outside a code span, keeping at least the
+/// first sentence, with a pointer to the rest.
+fn fix_cell(fix: &str, short: bool, id: &str) -> String {
+    if !short || fix.chars().count() <= MAX_CELL {
+        return cell_n(fix, usize::MAX);
+    }
+    let cut = sentence_cut(fix, MAX_CELL);
+    if cut >= fix.len() {
+        return cell_n(fix, usize::MAX);
+    }
+    let head = fix[..cut].trim_end();
+    cell_n(
+        &format!("{head} (the rest: `aidoctor rules show {id}`)"),
+        usize::MAX,
+    )
+}
+
+/// The byte offset after the last sentence that ends within `max` characters (outside a code
+/// span); after the first sentence when none does; the whole text when it has one sentence.
+fn sentence_cut(s: &str, max: usize) -> usize {
+    let mut in_code = false;
+    let mut best = None;
+    let mut chars = s.char_indices().enumerate().peekable();
+    while let Some((n, (i, c))) = chars.next() {
+        if c == '`' {
+            in_code = !in_code;
+            continue;
+        }
+        let ends = matches!(c, '.' | '!' | '?')
+            && !in_code
+            && chars
+                .peek()
+                .is_some_and(|(_, (_, next))| next.is_whitespace());
+        if ends {
+            let at = i + c.len_utf8();
+            if n < max || best.is_none() {
+                best = Some(at);
+            }
+            if n >= max {
+                break;
+            }
+        }
+    }
+    best.unwrap_or(s.len())
 }
 
 fn ruleset_block(rs: &RulesetReport, d: Detail, out: &mut String) {
@@ -374,10 +389,11 @@ fn ruleset_block(rs: &RulesetReport, d: Detail, out: &mut String) {
             out.push_str("| | Rule | Fix |\n|---|---|---|\n");
         }
         for r in problems {
-            let mut fix = r.fix.clone().unwrap_or_default();
-            if let Some(u) = &r.unknown_reason {
-                fix = format!("{u}. {fix}");
-            }
+            let fix = match (&r.unknown_reason, &r.find_out) {
+                (Some(u), Some(f)) => format!("{u}. Find out: {f}"),
+                (Some(u), None) => format!("{u}."),
+                _ => r.fix.clone().unwrap_or_default(),
+            };
             let why = if d.why {
                 format!(" {} |", cell(&r.why))
             } else {
@@ -390,7 +406,7 @@ fn ruleset_block(rs: &RulesetReport, d: Detail, out: &mut String) {
                 r.outcome.as_str(),
                 cell(&r.title),
                 cell(&r.id),
-                cell(fix.trim())
+                fix_cell(fix.trim(), d.short_fixes, &r.id)
             );
         }
         out.push('\n');
@@ -407,8 +423,9 @@ fn ruleset_block(rs: &RulesetReport, d: Detail, out: &mut String) {
         } else {
             let _ = writeln!(
                 out,
-                "Passed: {} rules (list omitted for length).\n",
-                passed.len()
+                "Passed: {} {} (list omitted for length).\n",
+                passed.len(),
+                if passed.len() == 1 { "rule" } else { "rules" }
             );
         }
     }
@@ -428,6 +445,7 @@ pub fn report_markdown(report: &Report) -> String {
         Detail {
             why: focused,
             passes: focused,
+            short_fixes: false,
         },
     );
     if full.chars().count() <= BUDGET {
@@ -438,6 +456,18 @@ pub fn report_markdown(report: &Report) -> String {
         Detail {
             why: false,
             passes: false,
+            short_fixes: false,
+        },
+    );
+    if short.chars().count() <= BUDGET {
+        return short;
+    }
+    let short = build(
+        report,
+        Detail {
+            why: false,
+            passes: false,
+            short_fixes: true,
         },
     );
     if short.chars().count() <= BUDGET {

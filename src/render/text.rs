@@ -1,7 +1,6 @@
 //! `aidoctor check` as text: per ruleset a header with counts, then each rule with its
 //! outcome mark, the facts it read, and the fix for this platform, indented.
 
-use super::facts_text::value_text;
 use super::style::Styler;
 use crate::report::{Outcome, Report, RuleResult, RulesetReport};
 use std::io::{self, Write};
@@ -56,10 +55,17 @@ pub fn counts_line(rs: &RulesetReport) -> String {
 }
 
 pub fn render(report: &Report, opts: TextOptions, s: &Styler, w: &mut dyn Write) -> io::Result<()> {
-    for (i, rs) in report.rulesets.iter().enumerate() {
-        if i > 0 {
+    let mut first = true;
+    for rs in &report.rulesets {
+        // --quiet: a ruleset with nothing wrong says nothing (not even its header).
+        if opts.quiet && !rs.results.iter().any(|r| r.outcome.is_problem()) && rs.notices.is_empty()
+        {
+            continue;
+        }
+        if !first {
             writeln!(w)?;
         }
+        first = false;
         let origin = if rs.origin == "builtin" {
             String::new()
         } else {
@@ -75,16 +81,11 @@ pub fn render(report: &Report, opts: TextOptions, s: &Styler, w: &mut dyn Write)
         for n in &rs.notices {
             writeln!(w, "  {}", s.yellow(n))?;
         }
-        let mut shown = 0;
         for r in &rs.results {
             if opts.quiet && !r.outcome.is_problem() {
                 continue;
             }
-            shown += 1;
             rule(r, opts, s, w)?;
-        }
-        if opts.quiet && shown == 0 {
-            writeln!(w, "  {} nothing to fix", s.green("✔"))?;
         }
     }
     Ok(())
@@ -93,19 +94,22 @@ pub fn render(report: &Report, opts: TextOptions, s: &Styler, w: &mut dyn Write)
 fn rule(r: &RuleResult, opts: TextOptions, s: &Styler, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "  {} {}", styled_mark(r.outcome, s), r.title)?;
     if r.outcome == Outcome::Skip {
+        if let Some(why) = &r.skip_reason {
+            writeln!(w, "      {}", s.dim(why))?;
+        }
         return Ok(());
     }
     if !opts.quiet || r.outcome == Outcome::Unknown {
         let facts: Vec<String> = r
             .facts
             .iter()
-            .map(|f| match (&f.value, &f.error) {
-                (Some(v), _) => format!("{} = {}", f.name, value_text(v)),
+            .map(|f| match (&f.value, &f.absent, &f.error) {
+                (Some(_), ..) | (None, Some(_), _) => format!("{} = {}", f.name, f.shown()),
                 // The unknown reason below says why; otherwise say it here.
-                (None, Some(e)) if r.unknown_reason.is_none() => {
+                (None, None, Some(e)) if r.unknown_reason.is_none() => {
                     format!("{} unknown ({e})", f.name)
                 }
-                (None, _) => format!("{} unknown", f.name),
+                (None, None, _) => format!("{} unknown", f.name),
             })
             .collect();
         if !facts.is_empty() {
@@ -114,6 +118,9 @@ fn rule(r: &RuleResult, opts: TextOptions, s: &Styler, w: &mut dyn Write) -> io:
     }
     if let Some(u) = &r.unknown_reason {
         writeln!(w, "      {}", s.yellow(u))?;
+    }
+    if let Some(f) = &r.find_out {
+        writeln!(w, "      {} {f}", s.bold("find out:"))?;
     }
     if let Some(fix) = &r.fix {
         let mut lines = fix.lines();
@@ -161,7 +168,7 @@ Demo <&> \"project\" (demo, checked 2026-09-24)
   ? ROCm 6.3
       rocm.version unknown
       rocm.version could not be determined: not_installed (rocminfo: command not found)
-      fix: Install ROCm <6.3>
+      find out: Run `rocminfo` (the GPU's gfx target) and `cat /opt/rocm/.info/version` (the ROCm version).
   - AMD only
   i A note
       os.family = linux
@@ -178,5 +185,14 @@ Demo <&> \"project\" (demo, checked 2026-09-24)
         assert!(t.contains("✘ Driver >= 550"));
         assert!(t.contains("? ROCm 6.3"));
         assert!(!t.contains("memory.total_mib = "), "{t}");
+    }
+
+    #[test]
+    fn quiet_says_nothing_about_a_ruleset_with_nothing_wrong() {
+        let mut r = crate::render::sample::report();
+        r.rulesets[0].results.retain(|x| !x.outcome.is_problem());
+        let mut out = Vec::new();
+        render(&r, TextOptions { quiet: true }, &Styler::plain(), &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "");
     }
 }

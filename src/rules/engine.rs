@@ -3,11 +3,10 @@
 //! GPU quantifiers combine unknowns the way Kleene's strong logic does.
 
 use super::interp::interpolate;
-use super::types::{CondKind, Condition, Op, Rule, Ruleset, Scalar};
+use super::types::{CondKind, Condition, Fix, Op, Rule, Ruleset, Scalar};
 use super::version::{Range, Version};
-use crate::facts::{Facts, Gpu, Vendor};
-use crate::probes::GPU_FIELDS;
-use crate::render::facts_text::value_text;
+use crate::facts::vocab::{GPU_FIELDS, how_to_find_out};
+use crate::facts::{Facts, Gpu, Vendor, value_text};
 use crate::report::{FactUse, Outcome, RuleResult, RulesetReport, Severity, platform_key};
 use serde_json::Value;
 
@@ -24,8 +23,29 @@ impl From<bool> for Tri {
     }
 }
 
+/// Why a part is unknown.
+#[derive(Debug, Clone, PartialEq)]
+struct Why {
+    /// "torch.cuda could not be determined: not_installed (...)".
+    text: String,
+    /// The fact was not looked at, by design or by flag: why ("--fast").
+    not_probed: Option<String>,
+    /// How a person finds it out.
+    find_out: Option<&'static str>,
+}
+
+impl Why {
+    fn plain(text: String) -> Why {
+        Why {
+            text,
+            not_probed: None,
+            find_out: None,
+        }
+    }
+}
+
 /// A truth value, with why it is unknown when it is.
-type Eval = (Tri, Vec<String>);
+type Eval = (Tri, Vec<Why>);
 
 pub fn evaluate(rs: &Ruleset, facts: &Facts, origin: &str) -> RulesetReport {
     RulesetReport {
@@ -45,9 +65,10 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, origin: &str) -> RulesetReport {
     }
 }
 
-/// A message with its facts filled in (absent ones read "unknown").
+/// A message with its facts filled in (absent ones read as what their absence means, else
+/// "unknown").
 pub fn message(text: &str, facts: &Facts) -> String {
-    interpolate(text, &mut |n| facts.get(n).map(value_text))
+    interpolate(text, &mut |n| facts.text_of(n))
 }
 
 /// Every GPU's fields, as JSON (per-GPU conditions read them by name).
@@ -69,7 +90,7 @@ fn evaluate_rule(rule: &Rule, facts: &Facts, gpus: &[Value]) -> RuleResult {
         Some(c) => cx.eval(c, None),
         None => (Tri::True, Vec::new()),
     };
-    let (outcome, reasons) = match when {
+    let (mut outcome, reasons) = match when {
         Tri::False => (Outcome::Skip, Vec::new()),
         Tri::Unknown => (Outcome::Unknown, when_why),
         Tri::True => match cx.eval(&rule.require, None) {
@@ -85,32 +106,101 @@ fn evaluate_rule(rule: &Rule, facts: &Facts, gpus: &[Value]) -> RuleResult {
             (Tri::Unknown, why) => (Outcome::Unknown, why),
         },
     };
-    let mut reasons_dedup: Vec<String> = Vec::new();
+    let mut whys: Vec<Why> = Vec::new();
     for r in reasons {
-        if !reasons_dedup.contains(&r) {
-            reasons_dedup.push(r);
+        if !whys.contains(&r) {
+            whys.push(r);
         }
     }
+    // Unknown only because a fact was not looked at: the rule was not checked, it did not
+    // fail to be. It is skipped, with why, and never counts against `--strict`.
+    let mut skip_reason = None;
+    if outcome == Outcome::Unknown
+        && !whys.is_empty()
+        && whys.iter().all(|w| w.not_probed.is_some())
+    {
+        outcome = Outcome::Skip;
+        let mut why: Vec<&str> = Vec::new();
+        for w in &whys {
+            let n = w.not_probed.as_deref().unwrap_or_default();
+            if !why.contains(&n) {
+                why.push(n);
+            }
+        }
+        skip_reason = Some(format!("not probed: {}", why.join("; ")));
+    }
     let fix = match outcome {
-        Outcome::Pass | Outcome::Skip => None,
-        _ => rule
-            .fix
-            .value
-            .for_platform(platform_key(facts))
-            .map(|t| message(t, facts)),
+        Outcome::Fail | Outcome::Warn | Outcome::Info => {
+            choose_fix(&rule.fix.value, facts, gpus).map(|t| message(t, facts))
+        }
+        Outcome::Pass | Outcome::Skip | Outcome::Unknown => None,
     };
+    let unknown = outcome == Outcome::Unknown;
+    let mut find_out: Vec<&str> = Vec::new();
+    for w in whys.iter().filter_map(|w| w.find_out) {
+        if !find_out.contains(&w) {
+            find_out.push(w);
+        }
+    }
     RuleResult {
         id: rule.id.value.clone(),
         title: message(&rule.title.value, facts),
         severity: rule.severity,
         outcome,
         facts: cx.uses,
-        unknown_reason: (outcome == Outcome::Unknown && !reasons_dedup.is_empty())
-            .then(|| reasons_dedup.join("; ")),
+        unknown_reason: (unknown && !whys.is_empty()).then(|| {
+            whys.iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        }),
+        find_out: (unknown && !find_out.is_empty()).then(|| {
+            let mut t = find_out.join("; ");
+            if let Some(c) = t.get(..1) {
+                t = c.to_uppercase() + &t[1..];
+            }
+            t + "."
+        }),
+        skip_reason,
         fix,
         why: message(&rule.why.value, facts),
         source: rule.source.value.clone(),
     }
+}
+
+/// The fix for this machine: the first variant whose `when` is true, else by platform.
+fn choose_fix<'f>(fix: &'f Fix, facts: &Facts, gpus: &[Value]) -> Option<&'f str> {
+    for v in fix.variants() {
+        // Its own context: the facts a variant reads are not the facts the rule checked.
+        let mut cx = Cx {
+            facts,
+            gpus,
+            uses: Vec::new(),
+        };
+        if cx.eval(&v.when, None).0 == Tri::True {
+            return Some(&v.text);
+        }
+    }
+    fix.for_platform(platform_key(facts))
+}
+
+/// A fact looked up for a leaf.
+struct Looked {
+    /// The name as shown (`gpus[0].compute_capability`).
+    shown: String,
+    value: Option<Value>,
+    /// Not looked at, and why.
+    not_probed: Option<String>,
+    /// Absent because nothing is wrong.
+    nothing_wrong: bool,
+    find_out: Option<&'static str>,
+}
+
+/// An absence that answers the question ("no error"), not one that was not looked at.
+fn value_absent_is_answer(absent: &Option<String>) -> bool {
+    absent
+        .as_deref()
+        .is_some_and(|a| !a.starts_with("not probed"))
 }
 
 struct Cx<'a> {
@@ -169,6 +259,7 @@ impl Cx<'_> {
                         name: "gpu.count".into(),
                         value: Some(Value::from(gpus.len())),
                         error: None,
+                        absent: None,
                     });
                 }
                 let parts: Vec<Eval> = gpus
@@ -182,9 +273,10 @@ impl Cx<'_> {
     }
 
     /// The fact's value (or why it is missing), recorded as used.
-    fn lookup(&mut self, name: &str, gpu: Option<(usize, &Gpu)>) -> (String, Option<Value>) {
-        let (shown, value, error) = match gpu {
-            Some((i, g)) if GPU_FIELDS.contains(&name) => {
+    fn lookup(&mut self, name: &str, gpu: Option<(usize, &Gpu)>) -> Looked {
+        let per_gpu = gpu.is_some() && GPU_FIELDS.contains(&name);
+        let (shown, value, error, not_probed, absent) = match gpu {
+            Some((i, g)) if per_gpu => {
                 // A GPU field is missing for the reason its vendor's tool failed.
                 let area = match g.vendor {
                     Vendor::Nvidia => Some("nvidia.x"),
@@ -195,12 +287,16 @@ impl Cx<'_> {
                     format!("gpus[{i}].{name}"),
                     self.gpus.get(i).and_then(|v| gpu_field(v, name)),
                     area.and_then(|a| self.facts.error_for(a)),
+                    area.and_then(|a| self.facts.not_probed(a)),
+                    None,
                 )
             }
             _ => (
                 name.to_string(),
                 self.facts.get(name).cloned(),
                 self.facts.error_for(name),
+                self.facts.not_probed(name),
+                self.facts.absent_means(name),
             ),
         };
         let error = if value.is_none() {
@@ -211,41 +307,88 @@ impl Cx<'_> {
         } else {
             None
         };
+        let absent = match (&value, &not_probed, absent) {
+            (Some(_), ..) => None,
+            (None, Some(n), _) => Some(format!("not probed: {n}")),
+            (None, None, a) => a.map(str::to_string),
+        };
         if !self.uses.iter().any(|u| u.name == shown) {
             self.uses.push(FactUse {
                 name: shown.clone(),
                 value: value.clone(),
                 error,
+                absent: absent.clone(),
             });
         }
-        (shown, value)
+        let find_out = if per_gpu {
+            how_to_find_out("gpu.x")
+        } else {
+            how_to_find_out(name)
+        };
+        Looked {
+            shown,
+            value,
+            not_probed,
+            nothing_wrong: absent.is_some() && value_absent_is_answer(&absent),
+            find_out,
+        }
     }
 
-    fn unknown(&self, shown: &str) -> Eval {
+    /// Unknown: the fact was not looked at, or it could not be determined.
+    fn unknown(&self, l: &Looked) -> Eval {
+        if let Some(n) = &l.not_probed {
+            return (
+                Tri::Unknown,
+                vec![Why {
+                    text: format!("{} not probed: {n}", l.shown),
+                    not_probed: Some(n.clone()),
+                    find_out: None,
+                }],
+            );
+        }
         let why = self
             .uses
             .iter()
-            .find(|u| u.name == shown)
+            .find(|u| u.name == l.shown)
             .and_then(|u| u.error.clone());
-        let reason = match why {
-            Some(e) => format!("{shown} could not be determined: {e}"),
-            None => format!("{shown} could not be determined"),
+        let text = match why {
+            Some(e) => format!("{} could not be determined: {e}", l.shown),
+            None => format!("{} could not be determined", l.shown),
         };
-        (Tri::Unknown, vec![reason])
+        (
+            Tri::Unknown,
+            vec![Why {
+                text,
+                not_probed: None,
+                find_out: l.find_out,
+            }],
+        )
     }
 
     fn leaf(&mut self, name: &str, op: &Op, gpu: Option<(usize, &Gpu)>) -> Eval {
-        let (shown, value) = self.lookup(name, gpu);
-        if let Op::Exists(want) = op {
-            return (Tri::from(value.is_some() == *want), Vec::new());
+        let looked = self.lookup(name, gpu);
+        if looked.not_probed.is_some() {
+            // Not looked at: not even its existence is known.
+            return self.unknown(&looked);
         }
-        let Some(v) = value else {
-            return self.unknown(&shown);
+        if let Op::Exists(want) = op {
+            return (Tri::from(looked.value.is_some() == *want), Vec::new());
+        }
+        if looked.value.is_none() && looked.nothing_wrong {
+            // Absent because nothing is wrong ("no error", "not WSL"): it equals nothing.
+            return (Tri::False, Vec::new());
+        }
+        let shown = looked.shown.clone();
+        let Some(v) = looked.value.clone() else {
+            return self.unknown(&looked);
         };
         let not_a = |what: &str| {
             (
                 Tri::Unknown,
-                vec![format!("{shown} is \"{}\", not {what}", value_text(&v))],
+                vec![Why::plain(format!(
+                    "{shown} is \"{}\", not {what}",
+                    value_text(&v)
+                ))],
             )
         };
         match op {
@@ -266,16 +409,20 @@ impl Cx<'_> {
                     };
                     (Tri::from(hit), Vec::new())
                 }
-                Err(_) => (Tri::Unknown, vec![format!("bad regex /{}/", re.value)]),
+                Err(_) => (
+                    Tri::Unknown,
+                    vec![Why::plain(format!("bad regex /{}/", re.value))],
+                ),
             },
             Op::Version(range) => {
                 let mut missing = Vec::new();
                 let text = interpolate(&range.value, &mut |n| {
-                    let (shown, val) = self.lookup(n, None);
-                    if val.is_none() {
-                        missing.push(shown);
+                    let l = self.lookup(n, None);
+                    let text = l.value.as_ref().map(value_text);
+                    if text.is_none() {
+                        missing.push(l);
                     }
-                    val.map(|x| value_text(&x))
+                    text
                 });
                 if !missing.is_empty() {
                     let reasons = missing.iter().flat_map(|m| self.unknown(m).1).collect();
@@ -286,7 +433,7 @@ impl Cx<'_> {
                 };
                 match Range::parse(&text) {
                     Ok(r) => (Tri::from(r.matches(&have)), Vec::new()),
-                    Err(e) => (Tri::Unknown, vec![e]),
+                    Err(e) => (Tri::Unknown, vec![Why::plain(e)]),
                 }
             }
         }

@@ -166,9 +166,14 @@ fn unknown_says_which_fact_and_why() {
             .unwrap()
             .starts_with("driver_not_loaded")
     );
-    // The title interpolates the absent fact as "unknown"; the fix is this platform's.
+    // The title interpolates the absent fact as "unknown". A failure's fix may not fit what
+    // could not be determined: an unknown says how to find out instead.
     assert_eq!(r.title, "driver unknown");
-    assert_eq!(r.fix.as_deref(), Some("linux fix linux"));
+    assert_eq!(r.fix, None);
+    assert!(
+        r.find_out.as_deref().unwrap().contains("`nvidia-smi`"),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -183,7 +188,7 @@ fn when_skips_or_makes_unknown() {
     for (when, want) in cases {
         let r = &evaluate(&one(req, Some(when)), &f, "t").results[0];
         assert_eq!(r.outcome, want, "{when}");
-        assert_eq!(r.fix.is_some(), want != Outcome::Skip, "{when}");
+        assert_eq!(r.fix.is_some(), want == Outcome::Fail, "{when}");
     }
     let r = &evaluate(
         &one(req, Some("{fact: rocm.version, exists: true}")),
@@ -347,4 +352,121 @@ mod laws {
             prop_assert_eq!(tri(&d), tri(&m));
         }
     }
+}
+
+/// A rule whose fix has variants by GPU vendor and by context, falling back to platforms.
+fn with_variants() -> Ruleset {
+    ruleset(
+        r#"  - id: t/v
+    title: PyTorch
+    severity: fail
+    require: {fact: torch.version, exists: true}
+    fix:
+      variants:
+        - when: {fact: container.kind, in: [docker, podman]}
+          text: "container fix"
+        - when: {any_gpu: {fact: vendor, equals: amd}}
+          text: "rocm fix {os.family}"
+        - when: {fact: rocm.version, version: ">=6"}
+          text: "never: unknown does not match"
+      linux: "cuda fix"
+      macos: "mps fix"
+    why: w
+    source: https://example.com
+"#,
+    )
+}
+
+#[test]
+fn fix_variants_first_match_then_platform() {
+    let rs = with_variants();
+    let fix = |f: &Facts| evaluate(&rs, f, "t").results[0].fix.clone();
+    let mut f = machine();
+    assert_eq!(fix(&f).as_deref(), Some("cuda fix"));
+    f.gpus = vec![gpu(Vendor::Amd, Some(24560), None)];
+    assert_eq!(fix(&f).as_deref(), Some("rocm fix linux"));
+    f.set("container.kind", "docker");
+    assert_eq!(fix(&f).as_deref(), Some("container fix"));
+    let mut mac = Facts::new();
+    mac.set("os.family", "macos");
+    mac.set("container.kind", "none");
+    assert_eq!(fix(&mac).as_deref(), Some("mps fix"));
+    // The facts a variant read are not the rule's.
+    let r = &evaluate(&rs, &machine(), "t").results[0];
+    assert!(r.facts.iter().all(|u| u.name == "torch.version"), "{r:?}");
+}
+
+#[test]
+fn not_probed_is_skipped_with_the_reason_and_never_strict() {
+    let mut f = machine();
+    f.set_error("python", "skipped", "--fast");
+    for (req, when) in [
+        ("{fact: python.version, exists: true}", None),
+        ("{fact: python.version, version: \">=3.10\"}", None),
+        (
+            "{fact: os.family, equals: linux}",
+            Some("{fact: python.version, exists: true}"),
+        ),
+    ] {
+        let r = &evaluate(&one(req, when), &f, "t").results[0];
+        assert_eq!(r.outcome, Outcome::Skip, "{req}");
+        assert_eq!(r.skip_reason.as_deref(), Some("not probed: --fast"));
+        assert_eq!(r.fix, None);
+        assert_eq!(r.facts[0].absent.as_deref(), Some("not probed: --fast"));
+    }
+    let mut win = Facts::new();
+    win.set("os.family", "windows");
+    win.set_error("memory", "not_probed", "not read on native Windows");
+    let r = &evaluate(
+        &one("{fact: memory.total_mib, at_least: 16000}", None),
+        &win,
+        "t",
+    )
+    .results[0];
+    assert_eq!(r.outcome, Outcome::Skip);
+    assert_eq!(
+        r.skip_reason.as_deref(),
+        Some("not probed: not read on native Windows")
+    );
+    // An answer elsewhere still decides: a false part makes `all` false.
+    let req = "{all: [{fact: python.version, exists: true}, {fact: os.family, equals: windows}]}";
+    assert_eq!(outcome(req, &f), Outcome::Fail);
+    // Mixed with a real unknown: unknown, saying both.
+    let req = "{all: [{fact: python.version, exists: true}, {fact: rocm.version, exists: false}, {fact: rocm.version, version: \">=6\"}]}";
+    let r = &evaluate(&one(req, None), &f, "t").results[0];
+    assert_eq!(r.outcome, Outcome::Unknown);
+    let why = r.unknown_reason.as_deref().unwrap();
+    assert!(why.contains("python.version not probed: --fast"), "{why}");
+    assert!(
+        why.contains("rocm.version could not be determined"),
+        "{why}"
+    );
+}
+
+#[test]
+fn absent_because_nothing_is_wrong_reads_as_what_it_means() {
+    let f = machine();
+    let r = &evaluate(
+        &ruleset(
+            "  - id: t/e\n    title: \"error {nvidia.error}, WSL {wsl.version}\"\n    severity: fail\n    require: {not: {fact: nvidia.error, in: [driver_not_loaded, other]}}\n    fix: f\n    why: w\n    source: https://example.com\n",
+        ),
+        &f,
+        "t",
+    )
+    .results[0];
+    assert_eq!(r.outcome, Outcome::Pass, "{r:?}");
+    assert_eq!(r.title, "error no error, WSL not WSL");
+    assert_eq!(r.facts[0].absent.as_deref(), Some("no error"));
+    assert_eq!(r.facts[0].shown(), "no error");
+    assert_eq!(
+        outcome("{fact: wsl.version, at_least: 2}", &f),
+        Outcome::Fail
+    );
+    // With the area failed, the same absence is an unknown.
+    let mut g = machine();
+    g.set_error("wsl", "other", "cannot read /proc/version");
+    assert_eq!(
+        outcome("{fact: wsl.version, at_least: 2}", &g),
+        Outcome::Unknown
+    );
 }

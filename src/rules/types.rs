@@ -5,8 +5,8 @@
 pub use super::condition::{CondKind, Condition, Number, Op, RawCondition, Scalar};
 use crate::report::Severity;
 use schemars::JsonSchema;
+use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 use std::fmt;
 
@@ -52,20 +52,32 @@ pub struct Rule {
     /// URL of the fact the rule encodes.
     #[schemars(with = "String")]
     pub source: Spanned<String>,
+    /// The short quote, or the file and line, at `source` that a threshold encodes, so a
+    /// reviewer can check it in seconds: `"requires-python = \">=3.10,<3.15\"" (pyproject.toml)`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub evidence: Option<Spanned<String>>,
 }
 
-/// The fix: one text for every platform, or texts by platform.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+/// The fix: one text for every platform, or variants chosen by the machine and texts by
+/// platform.
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
 pub enum Fix {
     Text(String),
     ByPlatform(FixByPlatform),
 }
 
-/// Looked up by platform: the exact key, then `linux` for `wsl2`, then `default`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+/// `variants` first (the first whose `when` holds), then by platform: the exact key, then
+/// `linux` for `wsl2`, then `default`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixByPlatform {
+    /// Fixes for machines a platform does not tell apart (GPU vendor, inside a container,
+    /// WSL2 without systemd, Docker Desktop): tried in order, the first whose `when` is true
+    /// wins (unknown does not match).
+    #[serde(default)]
+    pub variants: Vec<FixVariant>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linux: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,7 +90,25 @@ pub struct FixByPlatform {
     pub default: Option<String>,
 }
 
+/// One fix for the machines a condition describes.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixVariant {
+    /// The same condition language as a rule's `when`.
+    pub when: Condition,
+    /// May interpolate facts.
+    pub text: String,
+}
+
 impl Fix {
+    /// The variants, in order (none for a plain string).
+    pub fn variants(&self) -> &[FixVariant] {
+        match self {
+            Fix::Text(_) => &[],
+            Fix::ByPlatform(m) => &m.variants,
+        }
+    }
+
     /// The text for a platform key (`linux`, `wsl2`, `windows`, `macos`).
     pub fn for_platform(&self, key: &str) -> Option<&str> {
         match self {
@@ -100,7 +130,7 @@ impl Fix {
         }
     }
 
-    /// Every text, with its platform key (`*` for a plain string).
+    /// Every platform text, with its key (`*` for a plain string); variants not included.
     pub fn texts(&self) -> Vec<(&'static str, &str)> {
         match self {
             Fix::Text(t) => vec![("*", t.as_str())],
@@ -124,7 +154,9 @@ impl<'de> Deserialize<'de> for Fix {
         impl<'de> Visitor<'de> for V {
             type Value = Fix;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, or a map with keys linux, wsl2, windows, macos, default")
+                f.write_str(
+                    "a string, or a map with keys variants, linux, wsl2, windows, macos, default",
+                )
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Fix, E> {
                 Ok(Fix::Text(s.to_string()))

@@ -288,6 +288,15 @@ fn wsl2_nvidia() {
     assert_eq!(gstr(g, "compute_capability"), "8.9");
     assert!(!gbool(g, "display_active"));
     assert_eq!(g["processes"], Value::Array(vec![]));
+    // 0 MiB in use: the laptop's display runs on the iGPU; whatever there is would be the
+    // Windows host's desktop's.
+    assert_eq!(m.u64("display.vram_tax_mib"), 0);
+    assert_eq!(m.str("display.tax_source"), "gpu_total_use");
+    assert_eq!(m.str("display.tax_holder"), "windows_host");
+    assert!(
+        m.str("display.headless_fix")
+            .starts_with("Nothing inside WSL")
+    );
     // Through interop: the Windows host's update policy is what reboots a WSL job.
     assert_eq!(m.str("updates.mechanism"), "windows-update");
     assert!(m.bool("updates.auto_reboot"));
@@ -335,6 +344,14 @@ fn windows11_nvidia() {
     // "Not available in WDDM driver model": unknown, not zero.
     assert!(dwm.get("used_mib").is_none_or(Value::is_null), "{dwm}");
     assert_eq!(g["processes"].as_array().map(Vec::len), Some(10));
+    // The tax, from the GPU's total use: 702 MiB used with only graphics processes listed.
+    assert_eq!(m.u64("display.vram_tax_mib"), 702);
+    assert_eq!(m.str("display.tax_source"), "gpu_total_use");
+    assert_eq!(m.str("display.tax_bound"), "exact");
+    assert_eq!(m.str("display.tax_holder"), "desktop");
+    assert!(m.array_has("display.tax_processes", "dwm.exe"));
+    assert!(m.array_has("display.tax_processes", "explorer.exe"));
+    assert_eq!(m.u64("display.headless_gain_mib"), 702);
     // No Windows Update policy key: Windows restarts by itself outside active hours.
     assert_eq!(m.str("updates.mechanism"), "windows-update");
     assert!(m.bool("updates.auto_reboot"));
@@ -402,6 +419,27 @@ fn rx7900xtx_rocm6() {
     m.absent("torch.cuda");
     assert!(m.bool("torch.gpu_available"));
     assert!(m.array_has("torch.device_names", "Radeon RX 7900 XTX"));
+    // gnome-shell's VRAM from the DRM client stats (amdgpu's legacy drm-memory-vram).
+    assert_eq!(m.u64("display.vram_tax_mib"), 2);
+    assert_eq!(m.str("display.tax_source"), "per_process");
+    assert_eq!(m.str("display.tax_bound"), "exact");
+}
+
+#[test]
+fn arc_b580_xe() {
+    let m = Machine::load("arc-b580-xe");
+    assert_eq!(m.gpu_count(), 1);
+    let g = m.gpu();
+    assert_eq!(gstr(g, "vendor"), "intel");
+    assert_eq!(gstr(g, "driver"), "xe");
+    assert_eq!(gstr(g, "pci_address"), "0000:0b:00.0");
+    assert!(!gbool(g, "integrated"));
+    assert_eq!(gu64(process(g, "gnome-shell"), "used_mib"), 23);
+    // The tax from the DRM client stats; one process could not be inspected.
+    assert_eq!(m.u64("display.vram_tax_mib"), 23);
+    assert_eq!(m.str("display.tax_source"), "per_process");
+    assert_eq!(m.str("display.tax_bound"), "lower_bound");
+    assert_eq!(m.u64("display.tax_unreadable_processes"), 1);
 }
 
 #[test]
