@@ -11,6 +11,8 @@ mod fixtures;
 mod hostile_input;
 #[path = "it/hostile_output.rs"]
 mod hostile_output;
+#[path = "it/install_script.rs"]
+mod install_script;
 #[path = "it/preflight.rs"]
 mod preflight;
 #[path = "it/readme.rs"]

@@ -358,6 +358,16 @@ fn drm_fdinfo_scan(proc: &std::path::Path) -> io::Result<super::DrmFdinfoScan> {
     Ok(scan)
 }
 
+/// /proc exists on Linux only; elsewhere there is nothing to scan.
+#[cfg(not(unix))]
+fn drm_fdinfo_scan(_proc: &std::path::Path) -> io::Result<super::DrmFdinfoScan> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "DRM clients are read from /proc (Linux only)",
+    ))
+}
+
+#[cfg(unix)]
 fn access(path: &str) -> PathAccess {
     use std::ffi::CString;
     let Ok(c) = CString::new(path) else {

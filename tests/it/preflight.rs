@@ -90,7 +90,11 @@ fn aidoctor_missing_says_how_to_install() {
     let o = script("vllm", &[("AIDOCTOR", "/nonexistent/aidoctor")]);
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}\n{err}");
-    assert!(err.contains("cargo install aidoctor"), "{err}");
+    assert!(err.contains("pipx install aidoctor-cli"), "{err}");
+    assert!(
+        !err.contains("cargo install aidoctor"),
+        "not published there: {err}"
+    );
     assert!(out.contains("would run"));
 }
 
