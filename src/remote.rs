@@ -233,6 +233,17 @@ fn fetch(url: &reqwest::Url) -> Result<Vec<u8>, FetchError> {
         }
     })?;
     let status = resp.status();
+    if status.is_redirection() {
+        // A redirect reqwest did not follow (to file://, ftp://, ...): say where it pointed.
+        let to = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("nowhere");
+        return Err(FetchError::Refused(format!(
+            "redirected to {to}, which is not fetched (https only)"
+        )));
+    }
     if !status.is_success() {
         return Err(FetchError::Refused(format!("HTTP {status}")));
     }
@@ -264,7 +275,14 @@ fn redirect_verdict(previous: &[reqwest::Url], next: &reqwest::Url) -> Result<()
 
 /// reqwest's errors hide the useful part (timed out, connection refused) in their sources.
 fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
+    // reqwest names the URL ("error sending request for url (…)"): the caller already
+    // leads with it.
+    let top = e.to_string();
+    let top = match top.find(" for url (") {
+        Some(i) if top.ends_with(')') => top[..i].to_string(),
+        _ => top,
+    };
+    let mut parts = vec![top];
     let mut cur = e.source();
     while let Some(s) = cur {
         let t = s.to_string();

@@ -12,6 +12,7 @@ pub mod drm;
 pub mod drm_clients;
 pub mod nvidia;
 pub mod os;
+pub mod pci_names;
 pub mod python;
 pub mod rocm;
 pub mod updates;
@@ -217,6 +218,9 @@ fn derive(facts: &mut Facts) {
         facts.set("gpu.total_vram_mib", total);
     }
     display::derive(facts);
+    // Then what the knowledge base says about these facts (the driver's CUDA, PyTorch
+    // kernels per GPU, native ROCm targets): probes -> facts -> knowledge -> rules.
+    crate::knowledge::derive(facts);
 }
 
 #[cfg(test)]

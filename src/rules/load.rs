@@ -116,6 +116,15 @@ fn is_date(s: &str) -> bool {
         && num(8..10).is_some_and(|d| (1..=31).contains(&d))
 }
 
+/// Whether a fact holds a version (what a version range may interpolate): `*version*`,
+/// the CUDA/HIP/ROCm levels (`torch.cuda`, `nvidia.driver_cuda`), the kernel.
+fn is_version_fact(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    ["version", "cuda", "hip", "rocm", "kernel", "release"]
+        .iter()
+        .any(|w| last.contains(w))
+}
+
 /// The known fact with the smallest edit distance, when it is close.
 fn suggestion(name: &str, candidates: &[&str]) -> Option<String> {
     fn dist(a: &str, b: &str) -> usize {
@@ -313,6 +322,17 @@ impl Validator<'_> {
             }
             Op::Version(r) => {
                 self.placeholders(r.referenced, &r.value);
+                for name in placeholders(&r.value) {
+                    if is_known_fact(name) && !is_version_fact(name) {
+                        self.err(
+                            r.referenced,
+                            format!(
+                                "`{{{name}}}` is not a version: a version range can interpolate \
+                                 only versions (such as `{{torch.cuda}}`)"
+                            ),
+                        );
+                    }
+                }
                 // Placeholders are checked above; a stand-in version checks the rest.
                 let probe = super::interp::interpolate(&r.value, &mut |_| Some("1".into()));
                 if let Err(e) = Range::parse(&probe) {

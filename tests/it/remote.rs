@@ -308,3 +308,24 @@ fn project_dir_finds_its_ruleset() {
         r.err
     );
 }
+
+/// A redirect to a scheme that is never fetched says where it pointed, not "HTTP 302"; a
+/// network error names the URL once.
+#[test]
+fn a_redirect_to_file_says_so_and_errors_name_the_url_once() {
+    let cache = tempfile::tempdir().unwrap();
+    let (base, h) = serve(vec![Reply::Redirect("file:///etc/passwd".into())]);
+    let r = check(cache.path(), &[&format!("{base}/a.yaml")]);
+    h.join().unwrap();
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.err.contains("redirected to file:///etc/passwd"),
+        "{}",
+        r.err
+    );
+    assert!(!r.err.contains("302"), "{}", r.err);
+    let url = "http://127.0.0.1:1/x.yaml";
+    let r = check(cache.path(), &[url]);
+    assert_eq!(r.code, Some(2));
+    assert_eq!(r.err.matches("127.0.0.1:1").count(), 1, "{}", r.err);
+}
