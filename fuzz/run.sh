@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 RUNS="${RUNS:-1000000}"
-TARGETS="${TARGETS:-text nvidia rocm docker sysfs system snapshot replay ruleset}"
+TARGETS="${TARGETS:-text nvidia rocm docker sysfs system snapshot replay ruleset gguf safetensors}"
 mkdir -p out
 
 seed() { # target, files...
@@ -26,10 +26,12 @@ seed text $S/os-release/* $S/proc-version/* $S/uname/* $S/wsl/*
 seed nvidia $S/nvidia-smi-q/* $S/nvidia-smi-csv/* $S/proc-driver-nvidia/* $S/errors/nvml*
 seed rocm $S/rocminfo/* $S/kfd-topology/* $S/errors/rocminfo*
 seed docker $S/docker/* $S/nvidia-ctk/*
-seed sysfs $S/sysfs-drm/*
+seed sysfs $S/sysfs-drm/* $S/drm-fdinfo/*
 seed system $S/cpuinfo/* $S/nvcc/* $S/cuda-version-json/* $S/proc-version/*
 seed snapshot ../fixtures/*/snapshot.yaml
 seed ruleset ../rules/*.yaml ../tests/broken-rulesets/*.yaml
+seed gguf ../tests/models/*.gguf
+seed safetensors ../tests/models/*.safetensors
 
 # replay: each fixture as one input (fuzz_targets/replay.rs): its snapshot.yaml, then
 # `\0NAME\0CONTENT` for each of its files; and the same with the attacks of a hostile one.

@@ -198,7 +198,7 @@ pub struct CheckArgs {
     pub probe: ProbeArgs,
     /// Built-in ruleset ids (`aidoctor rules list`), ruleset files (`-` for standard input),
     /// or https:// URLs (optionally pinned: URL#sha256=HEX). Default: host.
-    pub targets: Vec<String>,
+    pub targets: Vec<std::ffi::OsString>,
     /// Use the aidoctor.yaml or .aidoctor.yaml at the root of a project checkout.
     #[arg(long, value_name = "DIR")]
     pub project: Option<PathBuf>,
@@ -218,6 +218,19 @@ pub struct CheckArgs {
     /// Never fetch: use only the cached copy of remote rulesets.
     #[arg(long)]
     pub offline: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// A model to judge alongside the machine (`model.*` facts for rulesets, a row in reports).
+#[derive(Debug, Clone, Args)]
+pub struct ModelArgs {
+    /// Also size this model (as `aidoctor fit MODEL`) and set the `model.*` facts.
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<String>,
+    /// Context length for --model's KV cache. Default: the model's own, else 8192.
+    #[arg(long = "model-context", value_name = "N")]
+    pub model_context: Option<u64>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -251,10 +264,10 @@ pub struct ReportArgs {
     /// Focus on the projects the issue is about: built-in ids, files or URLs, as for `check`.
     /// Default: every built-in ruleset.
     #[arg(value_name = "RULESET")]
-    pub targets: Vec<String>,
+    pub targets: Vec<std::ffi::OsString>,
     /// The same as a positional RULESET (repeatable).
     #[arg(long = "ruleset", value_name = "RULESET")]
-    pub rulesets: Vec<String>,
+    pub rulesets: Vec<std::ffi::OsString>,
     /// Focus on the project checked out in DIR (its aidoctor.yaml or .aidoctor.yaml).
     #[arg(long, value_name = "DIR")]
     pub project: Option<PathBuf>,
@@ -267,6 +280,8 @@ pub struct ReportArgs {
     /// Keep host name, user name, serials, UUIDs, addresses and secrets (says so in the report).
     #[arg(long)]
     pub no_redact: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Subcommand)]

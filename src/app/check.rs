@@ -12,7 +12,9 @@ pub fn run(p: &ProbeArgs, color: ColorChoice, a: &CheckArgs) -> Result<Exit, App
         targets::resolve(&a.targets, a.project.as_deref(), a.offline)
     })?;
     let targets = targets?;
-    let report = targets::report(&targets, g.facts);
+    let mut facts = g.facts;
+    super::fit::add_model_facts(&a.model, &mut facts)?;
+    let report = targets::report(&targets, facts, super::today());
     // Identifiers never reach the screen or a CI log either (issue: sharing).
     let report = super::shown(&report, Some(&redactor));
     let (mut w, styler): (Box<dyn Write>, Styler) = match &a.output {

@@ -63,6 +63,7 @@ pub const WSL: &[&str] = &[
     "wsl.gpu_paravirtualization",
     "wsl.cwd_on_windows_drive",
     "wsl.distro",
+    "wsl.systemd",
     "wsl.error",
 ];
 
@@ -91,6 +92,7 @@ pub const DOCKER: &[&str] = &[
     "docker.gpu_runtime",
     "docker.cdi_devices",
     "docker.rootless",
+    "docker.cgroup_driver",
     "nvidia_ctk.version",
     "nvidia_ctk.error",
     "nvidia_ctk.error_message",
@@ -170,6 +172,16 @@ pub const WSL_WINDOWS: &[&str] = &[
 ];
 
 /// Every probe's names, in `probes::ALL` order.
+/// Set by the `secureboot` probe.
+pub const SECUREBOOT: &[&str] = &[
+    "secureboot.enabled",
+    "secureboot.error",
+    "secureboot.error_message",
+    "kernel_log.nvidia_module_rejected",
+    "kernel_log.error",
+    "kernel_log.error_message",
+];
+
 pub const BY_PROBE: &[&[&str]] = &[
     NVIDIA,
     ROCM,
@@ -186,10 +198,27 @@ pub const BY_PROBE: &[&[&str]] = &[
     UPDATES,
     USER,
     DISPLAY,
+    SECUREBOOT,
 ];
 
 /// Facts computed from the others once every probe ran.
 pub const DERIVED: &[&str] = &["gpu.count", "gpu.vendors", "gpu.total_vram_mib"];
+
+/// Set by `--model MODEL` on `check` and `report` (see `aidoctor fit`): the model judged on
+/// this machine's best GPU.
+pub const MODEL: &[&str] = &[
+    "model.name",
+    "model.format",
+    "model.weights_mib",
+    "model.kv_cache_mib",
+    "model.context",
+    "model.overhead_mib",
+    "model.total_mib",
+    "model.fits",
+    "model.fits_without_desktop",
+    "model.verdict",
+    "model.ngl",
+];
 
 /// Facts the knowledge base derives from the probes' (src/knowledge/derive.rs).
 pub const KNOWLEDGE: &[&str] = &[
@@ -250,6 +279,7 @@ pub const GPU_FIELDS: &[&str] = &[
 pub fn is_known_fact(name: &str) -> bool {
     DERIVED.contains(&name)
         || KNOWLEDGE.contains(&name)
+        || MODEL.contains(&name)
         || BY_PROBE.iter().any(|p| p.contains(&name))
 }
 
@@ -260,6 +290,7 @@ pub fn all_fact_names() -> Vec<&'static str> {
         .flat_map(|p| p.iter().copied())
         .chain(DERIVED.iter().copied())
         .chain(KNOWLEDGE.iter().copied())
+        .chain(MODEL.iter().copied())
         .collect();
     v.sort();
     v.dedup();

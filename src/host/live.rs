@@ -287,6 +287,10 @@ fn drm_fdinfo_scan(proc: &std::path::Path) -> io::Result<super::DrmFdinfoScan> {
             .ok()?;
         Some(String::from_utf8_lossy(&buf).into_owned())
     };
+    // No DRM device, no DRM client: skip the walk (containers, servers without a GPU).
+    if !std::path::Path::new("/dev/dri").exists() {
+        return Ok(DrmFdinfoScan::default());
+    }
     let mut pids: Vec<u32> = std::fs::read_dir(proc)?
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))

@@ -354,6 +354,63 @@ mod laws {
     }
 }
 
+/// A ruleset of 500 `matches:` rules, half on one GPU field: every pattern is compiled at
+/// load, once, and evaluating (twice, on a machine with several GPUs) compiles none again.
+#[test]
+fn patterns_compile_at_load_only() {
+    use crate::rules::pattern::compiles_on_this_thread;
+    let mut y = String::new();
+    for i in 0..500 {
+        let cond = if i % 2 == 0 {
+            format!("{{fact: cpu.model, matches: \"Ryzen [0-9]+ {i}\"}}")
+        } else {
+            format!("{{any_gpu: {{fact: name, matches: \"^NVIDIA .*{i}$\"}}}}")
+        };
+        y.push_str(&format!(
+            "  - id: t/r{i}\n    title: T\n    severity: warn\n    require: {cond}\n    fix: f\n    why: w\n    source: https://example.com\n"
+        ));
+    }
+    let before = compiles_on_this_thread();
+    let rs = ruleset(&y);
+    assert_eq!(compiles_on_this_thread() - before, 500);
+    let mut f = machine();
+    for _ in 0..8 {
+        f.gpus.push(gpu(Vendor::Nvidia, Some(8192), Some("8.6")));
+    }
+    let after_load = compiles_on_this_thread();
+    for _ in 0..2 {
+        let r = evaluate(&rs, &f, "t");
+        assert_eq!(r.results.len(), 500);
+    }
+    assert_eq!(compiles_on_this_thread(), after_load);
+}
+
+/// An oversized pattern is refused at load with its location; identical ones cost one try.
+#[test]
+fn an_oversized_pattern_is_a_located_error() {
+    use crate::rules::pattern::compiles_on_this_thread;
+    let rule = |i: usize| {
+        format!(
+            "  - id: t/r{i}\n    title: T\n    severity: warn\n    require: {{fact: cpu.model, matches: \"\\\\w{{100}}\"}}\n    fix: f\n    why: w\n    source: https://example.com\n"
+        )
+    };
+    let y = format!(
+        "id: t\ntitle: T\nchecked: 2026-01-01\nrules:\n{}",
+        (0..500).map(rule).collect::<String>()
+    );
+    let before = compiles_on_this_thread();
+    let errs = load_str(&y, "big.yaml").unwrap_err();
+    assert_eq!(compiles_on_this_thread() - before, 1);
+    assert_eq!(errs.len(), 500);
+    let first = errs[0].to_string();
+    assert!(
+        first.starts_with(
+            "big.yaml:8:41: bad regular expression `\\w{100}`: compiles to more than the 256 KiB"
+        ),
+        "{first}"
+    );
+}
+
 /// A rule whose fix has variants by GPU vendor and by context, falling back to platforms.
 fn with_variants() -> Ruleset {
     ruleset(
@@ -469,4 +526,104 @@ fn absent_because_nothing_is_wrong_reads_as_what_it_means() {
         outcome("{fact: wsl.version, at_least: 2}", &g),
         Outcome::Unknown
     );
+}
+
+/// The built-in rulesets on a machine built from facts: rule id -> result.
+fn builtin_on(f: &Facts) -> std::collections::BTreeMap<String, crate::report::RuleResult> {
+    crate::rules::builtin()
+        .iter()
+        .flat_map(|rs| evaluate(rs, f, "builtin").results)
+        .map(|r| (r.id.clone(), r))
+        .collect()
+}
+
+/// Issue 9.1: a Mac is not told to install a CUDA PyTorch; AMD on WSL2 is not told to check
+/// nvidia-smi.
+#[test]
+fn builtin_fixes_fit_macos_and_amd_on_wsl2() {
+    let mut mac = Facts::new();
+    mac.set("os.family", "macos");
+    mac.set("container.kind", "none");
+    mac.set("python.version", "3.12.3");
+    mac.set("torch.version", "2.4.0");
+    mac.set("torch.gpu_available", false);
+    for (id, r) in builtin_on(&mac) {
+        let fix = r.fix.unwrap_or_default();
+        assert!(!fix.contains("whl/cu1"), "{id}: {fix}");
+    }
+    let mut wsl = Facts::new();
+    wsl.set("os.family", "linux");
+    wsl.set("wsl.version", 2u64);
+    wsl.set("python.version", "3.12.3");
+    wsl.set("torch.version", "2.8.0+rocm6.4");
+    wsl.set("torch.hip", "6.4.43482");
+    wsl.set("torch.gpu_available", false);
+    let mut g = gpu(Vendor::Amd, Some(24560), None);
+    g.gfx_target = Some("gfx1100".into());
+    wsl.gpus.push(g);
+    let all = builtin_on(&wsl);
+    let sees: Vec<_> = all
+        .iter()
+        .filter(|(id, _)| id.ends_with("/torch-sees-gpu"))
+        .collect();
+    assert!(sees.len() >= 4);
+    for (id, r) in sees {
+        let fix = r.fix.clone().unwrap_or_default();
+        assert!(!fix.contains("nvidia-smi"), "{id}: {fix}");
+        assert!(
+            fix.contains("rocminfo") && fix.contains("Adrenalin"),
+            "{id}: {fix}"
+        );
+    }
+}
+
+/// Issue 9.6: with the Docker daemon down, "the user can talk to the daemon" does not pass,
+/// Open WebUI is not told to install Docker, and WSL2 without systemd gets Docker Desktop's
+/// WSL integration instead of systemctl.
+#[test]
+fn docker_daemon_down() {
+    let mut f = Facts::new();
+    f.set("os.family", "linux");
+    f.set("container.kind", "none");
+    f.set("docker.client_version", "28.2.2");
+    f.set_error(
+        "docker",
+        "daemon_not_running",
+        "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+    );
+    let all = builtin_on(&f);
+    assert_ne!(all["host/docker-permission"].outcome, Outcome::Pass);
+    assert_eq!(all["host/docker-daemon-running"].outcome, Outcome::Warn);
+    let webui = all["open-webui/docker-available"].fix.clone().unwrap();
+    assert!(!webui.contains("Install Docker"), "{webui}");
+    assert!(webui.contains("28.2.2 is installed but its daemon is not running"));
+    assert!(
+        all["host/docker-daemon-running"]
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("systemctl enable --now docker")
+    );
+    f.set("wsl.version", 2u64);
+    f.set("wsl.systemd", false);
+    let fix = builtin_on(&f)["host/docker-daemon-running"]
+        .fix
+        .clone()
+        .unwrap();
+    assert!(!fix.starts_with("`sudo systemctl"), "{fix}");
+    assert!(fix.contains("WSL integration"), "{fix}");
+    let mut c = Facts::new();
+    c.set("os.family", "linux");
+    c.set("container.kind", "docker");
+    c.set("docker.client_version", "28.2.2");
+    c.set_error(
+        "docker",
+        "daemon_not_running",
+        "Cannot connect to the Docker daemon",
+    );
+    let fix = builtin_on(&c)["host/docker-daemon-running"]
+        .fix
+        .clone()
+        .unwrap();
+    assert!(!fix.contains("systemctl"), "{fix}");
 }

@@ -3,6 +3,7 @@
 //! key, wrong type) stop at the first; semantic errors are all collected.
 
 use super::interp::placeholders;
+use super::pattern::Compiler;
 use super::types::{CondKind, Condition, Op, Rule, Ruleset};
 use super::version::Range;
 use crate::facts::vocab::{GPU_FIELDS, all_fact_names, is_known_fact};
@@ -84,6 +85,7 @@ pub fn load_str(text: &str, origin: &str) -> Result<Ruleset, Vec<RulesetError>> 
     let mut v = Validator {
         origin,
         errors: Vec::new(),
+        patterns: Compiler::default(),
     };
     v.ruleset(&rs);
     if v.errors.is_empty() {
@@ -96,6 +98,7 @@ pub fn load_str(text: &str, origin: &str) -> Result<Ruleset, Vec<RulesetError>> 
 struct Validator<'a> {
     origin: &'a str,
     errors: Vec<RulesetError>,
+    patterns: Compiler,
 }
 
 fn is_slug(s: &str) -> bool {
@@ -309,14 +312,11 @@ impl Validator<'_> {
             self.err(fact.referenced, msg);
         }
         match op {
-            Op::Matches(re) => {
-                if let Err(e) = regex::Regex::new(&re.value) {
-                    let detail = e.to_string();
-                    let last = detail.lines().last().unwrap_or("").trim();
-                    let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
+            Op::Matches(p) => {
+                if let Err(e) = self.patterns.compile(p) {
                     self.err(
-                        re.referenced,
-                        format!("bad regular expression `{}`: {last}", re.value),
+                        p.text.referenced,
+                        format!("bad regular expression `{}`: {e}", p.text.value),
                     );
                 }
             }
