@@ -37,6 +37,9 @@ pub const DRM_CLIENTS: &[&str] = &[
     "drm_clients.error_message",
 ];
 
+/// Set by the `macos_gpu` probe.
+pub const MACOS_GPU: &[&str] = &["macos_gpu.error", "macos_gpu.error_message"];
+
 /// Set by the `os` probe.
 pub const OS: &[&str] = &[
     "os.family",
@@ -47,6 +50,7 @@ pub const OS: &[&str] = &[
     "os.pretty_name",
     "os.kernel",
     "os.arch",
+    "os.rosetta",
     "os.error",
     "memory.total_mib",
     "memory.available_mib",
@@ -107,6 +111,8 @@ pub const PYTHON: &[&str] = &[
     "torch.hip",
     "torch.gpu_available",
     "torch.device_names",
+    "torch.mps_built",
+    "torch.mps_available",
     "torch.error",
     "torch.error_message",
 ];
@@ -155,6 +161,7 @@ pub const BY_PROBE: &[&[&str]] = &[
     ROCM,
     DRM,
     DRM_CLIENTS,
+    MACOS_GPU,
     OS,
     WSL,
     CONTAINER,
@@ -190,6 +197,8 @@ pub const GPU_FIELDS: &[&str] = &[
     "pcie_link.width",
     "pcie_link.max_gen",
     "pcie_link.max_width",
+    "cores",
+    "unified_memory",
     "processes",
 ];
 

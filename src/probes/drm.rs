@@ -139,7 +139,7 @@ impl DrmCard {
             Vendor::Amd => amd.and_then(|i| i.name).map(str::to_string),
             Vendor::Intel => Some(intel_name(self.device).to_string()),
             // nvidia-smi names NVIDIA GPUs; unknown vendors stay unnamed.
-            Vendor::Nvidia | Vendor::Other => None,
+            Vendor::Nvidia | Vendor::Apple | Vendor::Other => None,
         };
         g.gfx_target = amd.map(|i| i.gfx.to_string());
         g.integrated = self.integrated(vendor, amd, g.pci_address.as_deref());
@@ -168,7 +168,7 @@ impl DrmCard {
                 None => self.vram_total_mib.filter(|&v| v <= 512).map(|_| true),
             },
             Vendor::Nvidia => Some(false),
-            Vendor::Other => None,
+            Vendor::Apple | Vendor::Other => None,
         }
     }
 }
