@@ -218,6 +218,19 @@ pub struct CheckArgs {
     /// Never fetch: use only the cached copy of remote rulesets.
     #[arg(long)]
     pub offline: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// A model to judge alongside the machine (`model.*` facts for rulesets, a row in reports).
+#[derive(Debug, Clone, Args)]
+pub struct ModelArgs {
+    /// Also size this model (as `aidoctor fit MODEL`) and set the `model.*` facts.
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<String>,
+    /// Context length for --model's KV cache. Default: the model's own, else 8192.
+    #[arg(long = "model-context", value_name = "N")]
+    pub model_context: Option<u64>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -267,6 +280,8 @@ pub struct ReportArgs {
     /// Keep host name, user name, serials, UUIDs, addresses and secrets (says so in the report).
     #[arg(long)]
     pub no_redact: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -152,6 +152,22 @@ pub struct Gpu {
     pub unified_memory: Option<bool>,
     #[serde(default)]
     pub processes: Vec<GpuProcess>,
+    /// Derived (knowledge base): the architecture of its compute capability ("kepler").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<String>,
+    /// Derived: the installed PyTorch has kernels for this GPU (its own arch list, else the
+    /// build's list from the knowledge base).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torch_kernels: Option<bool>,
+    /// Derived: the newest PyTorch release with a CUDA build for this GPU that this driver runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torch_newest: Option<String>,
+    /// Derived: that release's build ("cu126"), or "none" when no release has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torch_newest_build: Option<String>,
+    /// Derived: the installed ROCm release supports this gfx target natively.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rocm_native: Option<bool>,
 }
 
 impl Gpu {
@@ -175,6 +191,11 @@ impl Gpu {
             cores: None,
             unified_memory: None,
             processes: Vec::new(),
+            architecture: None,
+            torch_kernels: None,
+            torch_newest: None,
+            torch_newest_build: None,
+            rocm_native: None,
         }
     }
 

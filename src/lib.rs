@@ -6,6 +6,7 @@ pub mod cli;
 pub mod facts;
 pub mod fit;
 pub mod host;
+pub mod knowledge;
 pub mod printable;
 pub mod probes;
 pub mod redact;

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use std::io::Read;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const MAX_BYTES: u64 = 1024 * 1024;
 pub const MAX_REDIRECTS: usize = 5;
@@ -211,7 +211,52 @@ enum FetchError {
     Refused(String),
 }
 
+/// Fetch `url` within [`timeout()`], all of it. reqwest's blocking `timeout` restarts at every
+/// body read (`blocking::Response::read` waits up to the full timeout each time), so a server
+/// sending one byte every few seconds would be read forever. The fetch runs on its own thread
+/// and is given up at the deadline; the thread also stops reading once the deadline passes, so
+/// what it still holds is released within one read.
 fn fetch(url: &reqwest::Url) -> Result<Vec<u8>, FetchError> {
+    fetch_within(url, timeout())
+}
+
+fn fetch_within(url: &reqwest::Url, limit: Duration) -> Result<Vec<u8>, FetchError> {
+    let deadline = Instant::now() + limit;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let url = url.clone();
+    std::thread::Builder::new()
+        .name("fetch".into())
+        .spawn(move || {
+            // The receiver may have given up; nothing to do then.
+            let _ = tx.send(fetch_blocking(&url, limit, deadline));
+        })
+        .map_err(|e| FetchError::Network(format!("cannot start the fetch: {e}")))?;
+    match rx.recv_timeout(limit) {
+        Ok(r) => r,
+        Err(_) => Err(timed_out(limit)),
+    }
+}
+
+fn timed_out(limit: Duration) -> FetchError {
+    FetchError::Network(format!(
+        "timed out: the whole fetch (connect, headers and body) must finish within {}",
+        human(limit)
+    ))
+}
+
+fn human(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+fn fetch_blocking(
+    url: &reqwest::Url,
+    limit: Duration,
+    deadline: Instant,
+) -> Result<Vec<u8>, FetchError> {
     let policy = reqwest::redirect::Policy::custom(|attempt| {
         match redirect_verdict(attempt.previous(), attempt.url()) {
             Ok(()) => attempt.follow(),
@@ -219,13 +264,13 @@ fn fetch(url: &reqwest::Url) -> Result<Vec<u8>, FetchError> {
         }
     });
     let client = reqwest::blocking::Client::builder()
-        .timeout(timeout())
-        .connect_timeout(timeout())
+        .timeout(limit)
+        .connect_timeout(limit)
         .redirect(policy)
         .user_agent(concat!("aidoctor/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| FetchError::Refused(format!("cannot start an HTTP client: {e}")))?;
-    let resp = client.get(url.clone()).send().map_err(|e| {
+    let mut resp = client.get(url.clone()).send().map_err(|e| {
         if e.is_redirect() {
             FetchError::Refused(error_chain(&e))
         } else {
@@ -233,14 +278,34 @@ fn fetch(url: &reqwest::Url) -> Result<Vec<u8>, FetchError> {
         }
     })?;
     let status = resp.status();
+    if status.is_redirection() {
+        // A redirect reqwest did not follow (to file://, ftp://, ...): say where it pointed.
+        let to = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("nowhere");
+        return Err(FetchError::Refused(format!(
+            "redirected to {to}, which is not fetched (https only)"
+        )));
+    }
     if !status.is_success() {
         return Err(FetchError::Refused(format!("HTTP {status}")));
     }
     let mut buf = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
     // Read one byte past the cap to know it was exceeded, whatever Content-Length claimed.
-    resp.take(MAX_BYTES + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| FetchError::Network(format!("reading the body: {e}")))?;
+    while buf.len() as u64 <= MAX_BYTES {
+        if Instant::now() >= deadline {
+            return Err(timed_out(limit));
+        }
+        match resp.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(FetchError::Network(format!("reading the body: {e}"))),
+        }
+    }
     if buf.len() as u64 > MAX_BYTES {
         return Err(FetchError::Refused(format!(
             "larger than {} KiB; a ruleset is a small YAML file",
@@ -264,7 +329,14 @@ fn redirect_verdict(previous: &[reqwest::Url], next: &reqwest::Url) -> Result<()
 
 /// reqwest's errors hide the useful part (timed out, connection refused) in their sources.
 fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
+    // reqwest names the URL ("error sending request for url (…)"): the caller already
+    // leads with it.
+    let top = e.to_string();
+    let top = match top.find(" for url (") {
+        Some(i) if top.ends_with(')') => top[..i].to_string(),
+        _ => top,
+    };
+    let mut parts = vec![top];
     let mut cur = e.source();
     while let Some(s) = cur {
         let t = s.to_string();

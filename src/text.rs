@@ -87,6 +87,18 @@ pub fn strip_ansi(s: &str) -> String {
     out
 }
 
+/// Where text stops being UTF-8: (line, column, the bad byte), 1-based, columns in
+/// characters.
+pub fn utf8_error_at(e: &std::string::FromUtf8Error) -> (usize, usize, u8) {
+    let bytes = e.as_bytes();
+    let good = &bytes[..e.utf8_error().valid_up_to()];
+    let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    // `good` is valid UTF-8 by construction; lossy only to count its characters.
+    let col = String::from_utf8_lossy(&good[start..]).chars().count() + 1;
+    (line, col, bytes.get(good.len()).copied().unwrap_or(0))
+}
+
 /// A time limit as people read it: "500 ms", "2.5 s", "20 s", "1.5 min".
 pub fn duration(d: std::time::Duration) -> String {
     let ms = d.as_millis();

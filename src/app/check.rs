@@ -1,6 +1,6 @@
 //! `aidoctor check`: resolve the rulesets (while probing; errors exit 2), evaluate, render.
 
-use super::{AppError, Probed, gather_with, out_err, targets};
+use super::{AppError, Probed, out_err, targets};
 use crate::cli::{CheckArgs, CheckFormat, ColorChoice, ProbeArgs};
 use crate::render::style::Styler;
 use crate::render::text::TextOptions;
@@ -8,11 +8,13 @@ use crate::report::{Exit, Report};
 use std::io::Write;
 
 pub fn run(p: &ProbeArgs, color: ColorChoice, a: &CheckArgs) -> Result<Exit, AppError> {
-    let (Probed { g, redactor }, targets) = gather_with(p, || {
+    let (Probed { g, redactor }, targets) = super::gather_quietly(p, a.quiet, || {
         targets::resolve(&a.targets, a.project.as_deref(), a.offline)
     })?;
     let targets = targets?;
-    let report = targets::report(&targets, g.facts);
+    let mut facts = g.facts;
+    super::fit::add_model_facts(&a.model, &mut facts)?;
+    let report = targets::report(&targets, facts);
     // Identifiers never reach the screen or a CI log either (issue: sharing).
     let report = super::shown(&report, Some(&redactor));
     let (mut w, styler): (Box<dyn Write>, Styler) = match &a.output {

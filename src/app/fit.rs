@@ -1,7 +1,8 @@
 //! `aidoctor fit MODEL...`: the models' sizes against this machine's GPUs.
 
 use super::{AppError, Probed, gather_with, out_err};
-use crate::cli::{FactsFormat, FitArgs, ProbeArgs};
+use crate::cli::{FactsFormat, FitArgs, ModelArgs, ProbeArgs};
+use crate::facts::Facts;
 use crate::fit::estimate::{self, Options, Verdict};
 use crate::fit::gguf;
 use crate::report::Exit;
@@ -58,4 +59,20 @@ pub fn run(p: &ProbeArgs, args: &FitArgs) -> Result<Exit, AppError> {
         .iter()
         .all(|r| r.gpus.iter().any(|g| g.verdict == Verdict::Fits));
     Ok(if all_fit { Exit::Ok } else { Exit::Problems })
+}
+
+/// `--model` on check and report: size the model and add its `model.*` facts.
+pub fn add_model_facts(m: &ModelArgs, facts: &mut Facts) -> Result<(), AppError> {
+    let Some(arg) = &m.model else {
+        return Ok(());
+    };
+    let model =
+        crate::fit::load(&crate::host::live::LiveHost::new(), arg).map_err(AppError::Usage)?;
+    let opts = Options {
+        context: m.model_context,
+        ..Options::default()
+    };
+    let r = estimate::fit(&model, &opts, facts);
+    estimate::to_facts(&r, facts);
+    Ok(())
 }

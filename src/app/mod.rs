@@ -5,6 +5,7 @@ mod facts;
 mod fit;
 mod man;
 pub mod output;
+pub mod progress;
 mod report;
 mod rules;
 mod summary;
@@ -179,13 +180,31 @@ pub(crate) fn gather_with<T: Send>(
     p: &ProbeArgs,
     side: impl FnOnce() -> T + Send,
 ) -> Result<(Probed, T), AppError> {
+    gather_quietly(p, false, side)
+}
+
+/// [`gather_with`], with a progress line on a terminal unless `quiet`.
+pub(crate) fn gather_quietly<T: Send>(
+    p: &ProbeArgs,
+    quiet: bool,
+    side: impl FnOnce() -> T + Send,
+) -> Result<(Probed, T), AppError> {
     let ctx = ctx(p)?;
     let host = host(p)?;
-    let h: &dyn Host = host.as_ref();
+    let watched = progress::Watched::new(host.as_ref());
+    let h: &dyn Host = if progress::wanted(quiet) {
+        &watched
+    } else {
+        host.as_ref()
+    };
     let (g, redactor, t) = std::thread::scope(|s| {
         let redactor = s.spawn(move || crate::redact::Redactor::from_host(h));
         let side = s.spawn(side);
-        let g = probes::gather(h, &ctx, p.fast);
+        let g = if progress::wanted(quiet) {
+            progress::show_while(&watched, || probes::gather(h, &ctx, p.fast))
+        } else {
+            probes::gather(h, &ctx, p.fast)
+        };
         let redactor = redactor
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));

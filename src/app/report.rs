@@ -24,7 +24,9 @@ pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
         }
     })?;
     let targets: Vec<targets::Target> = targets?;
-    let report = targets::report(&targets, g.facts);
+    let mut facts = g.facts;
+    super::fit::add_model_facts(&a.model, &mut facts)?;
+    let report = targets::report(&targets, facts);
     // The live machine teaches its names; a replayed one is redacted by pattern.
     let report = super::shown(&report, (!a.no_redact).then_some(&redactor));
     let mut w: Box<dyn Write> = match &a.output {

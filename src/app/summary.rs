@@ -1,7 +1,7 @@
 //! `aidoctor` with no command: the machine in one line per area, one line per built-in
 //! ruleset, then the top fixes. Exits as `aidoctor check host` does.
 
-use super::{AppError, Probed, gather_with, out_err};
+use super::{AppError, Probed, out_err};
 use crate::cli::{ColorChoice, ProbeArgs};
 use crate::facts::Facts;
 use crate::render::facts_text::value_text;
@@ -15,7 +15,7 @@ use std::io::Write;
 const TOP_FIXES: usize = 5;
 
 pub fn run(p: &ProbeArgs, color: ColorChoice, strict: bool, quiet: bool) -> Result<Exit, AppError> {
-    let (Probed { g, redactor }, rulesets) = gather_with(p, builtin)?;
+    let (Probed { g, redactor }, rulesets) = super::gather_quietly(p, quiet, builtin)?;
     let reports: Vec<RulesetReport> = rulesets
         .iter()
         .map(|rs| evaluate(rs, &g.facts, "builtin"))

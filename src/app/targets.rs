@@ -142,11 +142,7 @@ pub fn read_source(a: &str) -> Result<String, AppError> {
     };
     read.map_err(|e| AppError::Io(format!("cannot read ruleset {name}"), e))?;
     String::from_utf8(bytes).map_err(|e| {
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        let start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let col = String::from_utf8_lossy(&good[start..]).chars().count() + 1;
-        let byte = e.as_bytes()[good.len()];
+        let (line, col, byte) = crate::text::utf8_error_at(&e);
         AppError::Usage(format!(
             "{name}:{line}:{col}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
         ))

@@ -113,6 +113,8 @@ pub const PYTHON: &[&str] = &[
     "torch.device_names",
     "torch.mps_built",
     "torch.mps_available",
+    "torch.arch_list",
+    "vllm.version",
     "torch.error",
     "torch.error_message",
 ];
@@ -177,6 +179,48 @@ pub const BY_PROBE: &[&[&str]] = &[
 /// Facts computed from the others once every probe ran.
 pub const DERIVED: &[&str] = &["gpu.count", "gpu.vendors", "gpu.total_vram_mib"];
 
+/// Set by `--model MODEL` on `check` and `report` (see `aidoctor fit`): the model judged on
+/// this machine's best GPU.
+pub const MODEL: &[&str] = &[
+    "model.name",
+    "model.format",
+    "model.weights_mib",
+    "model.kv_cache_mib",
+    "model.context",
+    "model.overhead_mib",
+    "model.total_mib",
+    "model.fits",
+    "model.fits_without_desktop",
+    "model.verdict",
+    "model.ngl",
+];
+
+/// Facts the knowledge base derives from the probes' (src/knowledge/derive.rs).
+pub const KNOWLEDGE: &[&str] = &[
+    "nvidia.driver_cuda",
+    "nvidia.driver_cuda_source",
+    "nvidia.driver_branch",
+    "torch.cuda_major",
+    "torch.driver_runs_cuda",
+    "torch.suggested_build",
+    "torch.suggested_install",
+    "cuda.toolkit_major",
+    "cuda.toolkit_matches_torch",
+    "vllm.cuda",
+    "vllm.driver_runs_cuda",
+    "rocm.max_kernel",
+    "rocm.kernel_supported",
+];
+
+/// Per-GPU fields the knowledge base derives.
+pub const KNOWLEDGE_GPU_FIELDS: &[&str] = &[
+    "architecture",
+    "torch_kernels",
+    "torch_newest",
+    "torch_newest_build",
+    "rocm_native",
+];
+
 /// Facts that exist per GPU (leaves of `any_gpu` / `all_gpus`).
 pub const GPU_FIELDS: &[&str] = &[
     "vendor",
@@ -200,11 +244,20 @@ pub const GPU_FIELDS: &[&str] = &[
     "cores",
     "unified_memory",
     "processes",
+    // Derived by the knowledge base (KNOWLEDGE_GPU_FIELDS).
+    "architecture",
+    "torch_kernels",
+    "torch_newest",
+    "torch_newest_build",
+    "rocm_native",
 ];
 
 /// Is `name` a fact some probe or the derived stage can set?
 pub fn is_known_fact(name: &str) -> bool {
-    DERIVED.contains(&name) || BY_PROBE.iter().any(|p| p.contains(&name))
+    DERIVED.contains(&name)
+        || KNOWLEDGE.contains(&name)
+        || MODEL.contains(&name)
+        || BY_PROBE.iter().any(|p| p.contains(&name))
 }
 
 /// Every known fact name, sorted.
@@ -213,6 +266,8 @@ pub fn all_fact_names() -> Vec<&'static str> {
         .iter()
         .flat_map(|p| p.iter().copied())
         .chain(DERIVED.iter().copied())
+        .chain(KNOWLEDGE.iter().copied())
+        .chain(MODEL.iter().copied())
         .collect();
     v.sort();
     v.dedup();

@@ -16,11 +16,12 @@ use serde::Serialize;
 pub const MIB: u64 = 1024 * 1024;
 
 /// CUDA context plus compute buffers. llama.cpp logs its compute buffers: 150 MiB (Phi-3
-/// mini, n_ubatch 256) to 353 MiB (a 61-layer model, n_ubatch 512) in the logs the KV tests
-/// cite, and 233-238 MiB per GPU in ggml-org/llama.cpp#11200; the CUDA context itself is not
-/// logged and takes a few hundred MiB more. 512 MiB is the margin used here.
+/// mini, n_ubatch 256, in the log the KV test cites), 304 MiB
+/// (JamePeng/llama-cpp-python#1, a 7B at n_ubatch 512) and 233 / 237.5 MiB per GPU
+/// (ggml-org/llama.cpp#11200, a 32B split over two); the CUDA context itself is not logged
+/// and takes a few hundred MiB more. 512 MiB is the margin used here.
 pub const OVERHEAD_MIB: u64 = 512;
-pub const OVERHEAD_SOURCE: &str = "CUDA context + compute buffers (llama.cpp logs 150-353 MiB of \
+pub const OVERHEAD_SOURCE: &str = "CUDA context + compute buffers (llama.cpp logs 150-304 MiB of \
                                    compute buffers; the context is not logged)";
 pub const DEFAULT_CONTEXT: u64 = 8192;
 
@@ -428,4 +429,46 @@ pub fn render_text(r: &FitReport, out: &mut dyn std::io::Write) -> std::io::Resu
         )?;
     }
     Ok(())
+}
+
+/// The `model.*` facts a ruleset can test (`{fact: model.fits, equals: true}`): the first
+/// model given, judged on its best GPU. Names in [`crate::facts::vocab::MODEL`].
+pub fn to_facts(r: &FitReport, f: &mut Facts) {
+    let e = &r.estimate;
+    f.set("model.name", r.model.clone());
+    f.set("model.format", r.format);
+    f.set("model.weights_mib", mib(e.weights_bytes));
+    if let Some(k) = &e.kv {
+        f.set("model.kv_cache_mib", mib(k.k_bytes + k.v_bytes));
+        f.set("model.context", k.cells);
+    }
+    f.set("model.overhead_mib", mib(e.overhead_bytes));
+    f.set("model.total_mib", mib(e.total_bytes));
+    let rank = |v: &Verdict| match v {
+        Verdict::Fits => 0,
+        Verdict::FitsWithoutDesktop => 1,
+        Verdict::NeedsOffload => 2,
+        Verdict::DoesNotFit => 3,
+    };
+    let best = r.gpus.iter().min_by_key(|g| rank(&g.verdict));
+    let verdict = best
+        .map(|g| g.verdict.clone())
+        .unwrap_or(Verdict::DoesNotFit);
+    f.set("model.fits", verdict == Verdict::Fits);
+    f.set(
+        "model.fits_without_desktop",
+        matches!(verdict, Verdict::Fits | Verdict::FitsWithoutDesktop),
+    );
+    f.set(
+        "model.verdict",
+        match verdict {
+            Verdict::Fits => "fits",
+            Verdict::FitsWithoutDesktop => "fits_without_desktop",
+            Verdict::NeedsOffload => "needs_offload",
+            Verdict::DoesNotFit => "does_not_fit",
+        },
+    );
+    if let Some(n) = best.and_then(|g| g.ngl) {
+        f.set("model.ngl", n);
+    }
 }

@@ -217,15 +217,13 @@ impl Host for LiveHost {
     }
 
     fn read_head(&self, path: &str, max: u64) -> io::Result<Vec<u8>> {
-        let f = std::fs::File::open(path)?;
-        if !f.metadata()?.is_file() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a regular file",
-            ));
-        }
-        let mut buf = Vec::new();
-        f.take(max).read_to_end(&mut buf)?;
+        // Looked at before it is opened: opening a FIFO named like a model would block.
+        // Links are followed: the Hugging Face cache is made of them.
+        let (buf, _) = super::untrusted::read_capped(
+            std::path::Path::new(path),
+            max,
+            super::untrusted::Links::Follow,
+        )?;
         Ok(buf)
     }
 
@@ -255,6 +253,10 @@ fn drm_fdinfo_scan(proc: &std::path::Path) -> io::Result<super::DrmFdinfoScan> {
             .ok()?;
         Some(String::from_utf8_lossy(&buf).into_owned())
     };
+    // No DRM device, no DRM client: skip the walk (containers, servers without a GPU).
+    if !std::path::Path::new("/dev/dri").exists() {
+        return Ok(DrmFdinfoScan::default());
+    }
     let mut pids: Vec<u32> = std::fs::read_dir(proc)?
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))

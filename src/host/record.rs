@@ -393,6 +393,40 @@ mod tests {
     use crate::host::replay::ReplayHost;
 
     #[test]
+    fn the_drm_client_scan_replays() {
+        let fdinfo = "drm-driver:\tamdgpu\ndrm-pdev:\t0000:03:00.0\ndrm-client-id:\t7\n\
+                      drm-resident-vram:\t2048 KiB\n";
+        let scan = crate::host::DrmFdinfoScan {
+            processes: 2,
+            unreadable: 1,
+            truncated: false,
+            fds: vec![crate::host::DrmFdinfo {
+                pid: 1500,
+                fd: 9,
+                comm: "gnome-shell".into(),
+                fdinfo: fdinfo.into(),
+            }],
+        };
+        let fake = FakeHost::new().drm_scan(scan.clone());
+        let rec = RecordingHost::new(&fake);
+        assert_eq!(rec.drm_fdinfo().unwrap(), scan);
+        let dir = tempfile::tempdir().unwrap();
+        rec.write(dir.path(), None).unwrap();
+        let replay = ReplayHost::open(dir.path()).unwrap();
+        assert_eq!(replay.drm_fdinfo().unwrap(), scan);
+        // A snapshot from before the scan existed says so, rather than "no clients".
+        let old = tempfile::tempdir().unwrap();
+        RecordingHost::new(&FakeHost::new())
+            .write(old.path(), None)
+            .unwrap();
+        let e = ReplayHost::open(old.path())
+            .unwrap()
+            .drm_fdinfo()
+            .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
     fn what_is_recorded_replays_byte_for_byte() {
         let utf16: Vec<u8> = "WSL version: 2.0.9.0\r\r\n"
             .encode_utf16()

@@ -126,10 +126,12 @@ impl ReplayHost {
         let bytes = untrusted::read_whole(&path, MAX_SNAPSHOT_BYTES, Links::Refuse)
             .map_err(|e| err(format!("cannot read: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            err(format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ))
+            let (line, column, byte) = crate::text::utf8_error_at(&e);
+            SnapshotError {
+                line: Some(line as u64),
+                column: Some(column as u64),
+                ..err(format!("not UTF-8 text (byte 0x{byte:02x})"))
+            }
         })?;
         let snap: Snapshot = crate::yaml::from_str(&text).map_err(|e| {
             let loc = e.location();
@@ -137,7 +139,7 @@ impl ReplayHost {
                 path: path.clone(),
                 line: loc.as_ref().map(|l| l.line()),
                 column: loc.as_ref().map(|l| l.column()),
-                message: crate::yaml::message(&e),
+                message: crate::yaml::message_in(&e, &text),
             }
         })?;
         if snap.format != snapshot::FORMAT {

@@ -37,6 +37,8 @@ fn run(host: &dyn Host, _ctx: &Ctx) -> Facts {
             return f;
         }
     };
+    // The system's pci.ids knows devices newer than the embedded copy (read once).
+    let mut pci_db: Option<Option<String>> = None;
     for card in names.iter().filter(|n| card_number(n).is_some()) {
         let Some(mut sysfs) = read_card(host, card) else {
             continue;
@@ -49,7 +51,21 @@ fn run(host: &dyn Host, _ctx: &Ctx) -> Facts {
                     .and_then(|s| parse_connector_status(&s))
             })
             .collect();
-        let gpu = sysfs.to_gpu();
+        let mut gpu = sysfs.to_gpu();
+        let refined = gpu.vendor == Vendor::Amd
+            && sysfs
+                .device
+                .and_then(|d| amd_ids::lookup(d, sysfs.revision))
+                .is_some();
+        if let (Some(v), Some(d), false) = (sysfs.vendor, sysfs.device, refined) {
+            let db = pci_db.get_or_insert_with(|| super::pci_names::system_db(host));
+            if let Some(n) = db
+                .as_deref()
+                .and_then(|t| super::pci_names::lookup_in(t, v, d))
+            {
+                gpu.name = Some(super::pci_names::marketing(gpu.vendor, &n));
+            }
+        }
         let dup =
             gpu.pci_address.is_some() && f.gpus.iter().any(|g| g.pci_address == gpu.pci_address);
         if !dup {
@@ -135,11 +151,18 @@ impl DrmCard {
             (Vendor::Amd, Some(d)) => amd_ids::lookup(d, self.revision),
             _ => None,
         };
+        // AMD: the revision table first (pci.ids cannot tell an RX 7900 XTX from an XT);
+        // otherwise the PCI ID database (embedded here; `run` prefers the system's copy).
+        let pci_name = || {
+            self.device
+                .and_then(|d| super::pci_names::name(None, vendor_id, d))
+        };
         g.name = match vendor {
-            Vendor::Amd => amd.and_then(|i| i.name).map(str::to_string),
-            Vendor::Intel => Some(intel_name(self.device).to_string()),
-            // nvidia-smi names NVIDIA GPUs; unknown vendors stay unnamed.
-            Vendor::Nvidia | Vendor::Apple | Vendor::Other => None,
+            // A device the revision table knows keeps its answer (no name when the revision
+            // is needed, or for APUs, whose names follow the CPU).
+            Vendor::Amd if amd.is_some() => amd.and_then(|i| i.name).map(str::to_string),
+            Vendor::Intel => pci_name().or_else(|| Some("Intel GPU".to_string())),
+            _ => pci_name(),
         };
         g.gfx_target = amd.map(|i| i.gfx.to_string());
         g.integrated = self.integrated(vendor, amd, g.pci_address.as_deref());
@@ -182,16 +205,6 @@ fn display_active(connectors: &[Option<bool>]) -> Option<bool> {
         Some(false)
     } else {
         None
-    }
-}
-
-/// Intel GPUs people run AI on; others are just "Intel GPU" (ids from pci.ids 2026.08.22).
-fn intel_name(device: Option<u16>) -> &'static str {
-    match device {
-        Some(0x56a0) => "Intel Arc A770",
-        Some(0x56a1) => "Intel Arc A750",
-        Some(0xe20b) => "Intel Arc B580",
-        _ => "Intel GPU",
     }
 }
 

@@ -13,6 +13,7 @@ pub mod drm_clients;
 pub mod macos_gpu;
 pub mod nvidia;
 pub mod os;
+pub mod pci_names;
 pub mod python;
 pub mod rocm;
 pub mod sysctl;
@@ -226,6 +227,9 @@ fn derive(facts: &mut Facts) {
         facts.set("gpu.total_vram_mib", total);
     }
     display::derive(facts);
+    // Then what the knowledge base says about these facts (the driver's CUDA, PyTorch
+    // kernels per GPU, native ROCm targets): probes -> facts -> knowledge -> rules.
+    crate::knowledge::derive(facts);
 }
 
 #[cfg(test)]

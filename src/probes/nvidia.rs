@@ -1,17 +1,15 @@
 //! NVIDIA: nvidia-smi -q, the compute-capability query, /proc/driver/nvidia/version.
 //!
 //! `nvidia-smi -q` gives the driver, the driver's CUDA and every physical GPU; the csv query
-//! adds compute capabilities (510+; older drivers get them from a table by model name). When
+//! adds compute capabilities (510+; for older drivers the knowledge base fills them in from
+//! the chip or the model name, see `knowledge::derive`). When
 //! nvidia-smi is missing or fails, its own words become `nvidia.error_message`, the failure a
 //! code in `nvidia.error`, and the kernel module's version (from /proc) still gives
 //! `nvidia.driver_version`.
 
-#[path = "nvidia_cc.rs"]
-pub mod cc;
 #[path = "nvidia_query.rs"]
 pub mod query;
 
-pub use cc::compute_capability_for;
 pub use query::{NvidiaQuery, QueryGpu, parse_query};
 
 use super::{Ctx, Probe};
@@ -209,12 +207,8 @@ fn to_gpu(index: u32, g: &QueryGpu, caps: &BTreeMap<u32, String>) -> Gpu {
     gpu.index = Some(index);
     gpu.vram_total_mib = g.vram_total_mib;
     gpu.vram_used_mib = g.vram_used_mib;
-    gpu.compute_capability = caps.get(&index).cloned().or_else(|| {
-        g.name
-            .as_deref()
-            .and_then(compute_capability_for)
-            .map(str::to_string)
-    });
+    // What the driver says; older drivers' GPUs get theirs from the knowledge base.
+    gpu.compute_capability = caps.get(&index).cloned();
     gpu.display_active = g.display_active;
     gpu.driver_model = g.driver_model.clone();
     gpu.mig_mode = g.mig_mode.clone();
@@ -341,7 +335,7 @@ mod tests {
     }
 
     #[test]
-    fn compute_cap_from_table_when_query_unsupported() {
+    fn compute_cap_unknown_to_the_probe_when_query_unsupported() {
         let h = FakeHost::new()
             .cmd(
                 &Q,
@@ -357,7 +351,8 @@ mod tests {
         assert_eq!(f.get_str("nvidia.driver_version"), Some("396.54"));
         assert_eq!(f.get("nvidia.cuda_version"), None);
         assert_eq!(f.get("nvidia.error"), None);
-        assert_eq!(f.gpus[0].compute_capability.as_deref(), Some("6.1"));
+        // The knowledge base fills it in later (knowledge::derive), from the chip or the name.
+        assert_eq!(f.gpus[0].compute_capability, None);
         assert_eq!(f.gpus[0].display_active, Some(true));
     }
 

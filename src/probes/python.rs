@@ -124,7 +124,7 @@ pub fn parse_output(stdout: &str) -> Option<PythonReport> {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
     };
-    let env = s("env").filter(|e| matches!(e.as_str(), "venv" | "conda" | "system"));
+    let env = s("env").filter(|e| matches!(e.as_str(), "venv" | "conda" | "pyenv" | "system"));
     Some(PythonReport {
         python_version: s("python_version"),
         executable: s("executable"),
@@ -155,6 +155,23 @@ mod tests {
     use std::time::Duration;
 
     const CUDA_TORCH: &str = r#"{"python_version": "3.11.9", "executable": "/home/me/venv/bin/python3", "env": "venv", "torch_version": "2.5.1+cu124", "torch_cuda": "12.4", "torch_hip": null, "gpu_available": true, "device_names": ["NVIDIA GeForce RTX 4090"]}"#;
+
+    #[test]
+    fn a_pyenv_interpreter_is_not_the_system_one() {
+        let out = CUDA_TORCH
+            .replace(
+                "/home/me/venv/bin/python3",
+                "/home/me/.pyenv/versions/3.11.9/bin/python3",
+            )
+            .replace("\"venv\"", "\"pyenv\"");
+        let h = FakeHost::new().cmd(&argv(Platform::Linux), format!("{out}\n"));
+        assert_eq!(
+            run(&h, &Ctx::default()).get_str("python.env"),
+            Some("pyenv")
+        );
+        // The script says so when the prefix is under a pyenv root.
+        assert!(SCRIPT.contains("\"pyenv\""));
+    }
 
     #[test]
     fn cuda_torch_in_a_venv() {

@@ -24,7 +24,25 @@ try:
     elif os.path.isdir(os.path.join(sys.prefix, "conda-meta")) or os.environ.get("CONDA_PREFIX"):
         result["env"] = "conda"
     else:
-        result["env"] = "system"
+        # An interpreter pyenv installed (~/.pyenv/versions/3.12.3) is the user's own, not
+        # the distribution's.
+        pyenv_root = os.environ.get("PYENV_ROOT") or os.path.join(os.path.expanduser("~"), ".pyenv")
+        versions = os.path.join(os.path.realpath(pyenv_root), "versions") + os.sep
+        if os.path.realpath(sys.prefix).startswith(versions) or (os.sep + ".pyenv" + os.sep) in sys.prefix:
+            result["env"] = "pyenv"
+        else:
+            result["env"] = "system"
+    # The installed vLLM wheel's version ("0.20.1+cu129" names its CUDA variant), read from
+    # its metadata without importing it.
+    try:
+        try:
+            from importlib.metadata import version as _dist_version
+        except ImportError:
+            _dist_version = None
+        if _dist_version is not None:
+            result["vllm_version"] = _dist_version("vllm")
+    except Exception:
+        pass
     try:
         import warnings
         warnings.simplefilter("ignore")
@@ -43,6 +61,22 @@ try:
         tv = getattr(torch, "version", None)
         result["torch_cuda"] = getattr(tv, "cuda", None)
         result["torch_hip"] = getattr(tv, "hip", None)
+        # The architectures this build has kernels for ("sm_86", "compute_90", "gfx1100"):
+        # the truth for custom builds. _cuda_getArchFlags needs no GPU; get_arch_list returns
+        # [] when CUDA is unavailable.
+        try:
+            flags = None
+            getter = getattr(torch._C, "_cuda_getArchFlags", None)
+            if getter is not None:
+                flags = getter()
+            if flags:
+                result["arch_list"] = [a for a in str(flags).replace(",", " ").split() if a]
+            else:
+                archs = torch.cuda.get_arch_list()
+                if archs:
+                    result["arch_list"] = [str(a) for a in archs]
+        except BaseException:
+            pass
         try:
             result["gpu_available"] = bool(torch.cuda.is_available())
             names = []

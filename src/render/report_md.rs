@@ -108,6 +108,14 @@ const ROWS: &[(&str, &[(&str, &str)])] = &[
             ("display.vram_tax_mib", "desktop holds {} MiB VRAM"),
         ],
     ),
+    (
+        "Model",
+        &[
+            ("model.name", "{}"),
+            ("model.total_mib", "needs {} MiB"),
+            ("model.verdict", "{}"),
+        ],
+    ),
     ("Groups", &[("user.groups", "{}")]),
     (
         "Auto updates",

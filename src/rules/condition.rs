@@ -113,7 +113,7 @@ pub enum Op {
     Version(Spanned<String>),
     AtLeast(f64),
     AtMost(f64),
-    Matches(Spanned<String>),
+    Matches(super::pattern::Pattern),
     Exists(bool),
     Contains(Scalar),
 }
@@ -141,7 +141,7 @@ pub struct RawCondition {
     at_most: Option<Number>,
     /// A regular expression (Rust `regex` syntax) searched in the value.
     #[schemars(with = "Option<String>")]
-    matches: Option<Spanned<String>>,
+    matches: Option<super::pattern::Pattern>,
     /// The fact is (true) or is not (false) known. Never unknown.
     exists: Option<bool>,
     /// An array fact has this element (a string fact: this substring).
@@ -269,7 +269,7 @@ impl fmt::Display for Condition {
                     Op::Version(r) => write!(f, "{fact} version {}", r.value),
                     Op::AtLeast(n) => write!(f, "{fact} >= {n}"),
                     Op::AtMost(n) => write!(f, "{fact} <= {n}"),
-                    Op::Matches(r) => write!(f, "{fact} matches /{}/", r.value),
+                    Op::Matches(r) => write!(f, "{fact} matches /{}/", r.text.value),
                     Op::Exists(true) => write!(f, "{fact} is known"),
                     Op::Exists(false) => write!(f, "{fact} is not known"),
                     Op::Contains(v) => write!(f, "{fact} contains {v}"),

@@ -402,17 +402,21 @@ impl Cx<'_> {
                 Some(x) => (Tri::from(x <= *n), Vec::new()),
                 None => not_a("a number"),
             },
-            Op::Matches(re) => match regex::Regex::new(&re.value) {
-                Ok(re) => {
+            // Compiled once, at load; evaluation only matches.
+            Op::Matches(p) => match p.regex() {
+                Some(re) => {
                     let hit = match &v {
                         Value::Array(a) => a.iter().any(|x| re.is_match(&value_text(x))),
                         other => re.is_match(&value_text(other)),
                     };
                     (Tri::from(hit), Vec::new())
                 }
-                Err(_) => (
+                None => (
                     Tri::Unknown,
-                    vec![Why::plain(format!("bad regex /{}/", re.value))],
+                    vec![Why::plain(format!(
+                        "pattern /{}/ did not compile",
+                        p.text.value
+                    ))],
                 ),
             },
             Op::Version(range) => {

@@ -354,6 +354,63 @@ mod laws {
     }
 }
 
+/// A ruleset of 500 `matches:` rules, half on one GPU field: every pattern is compiled at
+/// load, once, and evaluating (twice, on a machine with several GPUs) compiles none again.
+#[test]
+fn patterns_compile_at_load_only() {
+    use crate::rules::pattern::compiles_on_this_thread;
+    let mut y = String::new();
+    for i in 0..500 {
+        let cond = if i % 2 == 0 {
+            format!("{{fact: cpu.model, matches: \"Ryzen [0-9]+ {i}\"}}")
+        } else {
+            format!("{{any_gpu: {{fact: name, matches: \"^NVIDIA .*{i}$\"}}}}")
+        };
+        y.push_str(&format!(
+            "  - id: t/r{i}\n    title: T\n    severity: warn\n    require: {cond}\n    fix: f\n    why: w\n    source: https://example.com\n"
+        ));
+    }
+    let before = compiles_on_this_thread();
+    let rs = ruleset(&y);
+    assert_eq!(compiles_on_this_thread() - before, 500);
+    let mut f = machine();
+    for _ in 0..8 {
+        f.gpus.push(gpu(Vendor::Nvidia, Some(8192), Some("8.6")));
+    }
+    let after_load = compiles_on_this_thread();
+    for _ in 0..2 {
+        let r = evaluate(&rs, &f, "t");
+        assert_eq!(r.results.len(), 500);
+    }
+    assert_eq!(compiles_on_this_thread(), after_load);
+}
+
+/// An oversized pattern is refused at load with its location; identical ones cost one try.
+#[test]
+fn an_oversized_pattern_is_a_located_error() {
+    use crate::rules::pattern::compiles_on_this_thread;
+    let rule = |i: usize| {
+        format!(
+            "  - id: t/r{i}\n    title: T\n    severity: warn\n    require: {{fact: cpu.model, matches: \"\\\\w{{100}}\"}}\n    fix: f\n    why: w\n    source: https://example.com\n"
+        )
+    };
+    let y = format!(
+        "id: t\ntitle: T\nchecked: 2026-01-01\nrules:\n{}",
+        (0..500).map(rule).collect::<String>()
+    );
+    let before = compiles_on_this_thread();
+    let errs = load_str(&y, "big.yaml").unwrap_err();
+    assert_eq!(compiles_on_this_thread() - before, 1);
+    assert_eq!(errs.len(), 500);
+    let first = errs[0].to_string();
+    assert!(
+        first.starts_with(
+            "big.yaml:8:41: bad regular expression `\\w{100}`: compiles to more than the 256 KiB"
+        ),
+        "{first}"
+    );
+}
+
 /// A rule whose fix has variants by GPU vendor and by context, falling back to platforms.
 fn with_variants() -> Ruleset {
     ruleset(

@@ -3,6 +3,7 @@
 //! key, wrong type) stop at the first; semantic errors are all collected.
 
 use super::interp::placeholders;
+use super::pattern::Compiler;
 use super::types::{CondKind, Condition, Op, Rule, Ruleset};
 use super::version::Range;
 use crate::facts::vocab::{GPU_FIELDS, all_fact_names, is_known_fact};
@@ -78,12 +79,13 @@ pub fn load_str(text: &str, origin: &str) -> Result<Ruleset, Vec<RulesetError>> 
             origin: origin.to_string(),
             line: e.location().map(|l| l.line()).filter(|&l| l > 0),
             column: e.location().map(|l| l.column()).filter(|&c| c > 0),
-            message: crate::yaml::message(&e),
+            message: crate::yaml::message_in(&e, text),
         }]
     })?;
     let mut v = Validator {
         origin,
         errors: Vec::new(),
+        patterns: Compiler::default(),
     };
     v.ruleset(&rs);
     if v.errors.is_empty() {
@@ -96,6 +98,7 @@ pub fn load_str(text: &str, origin: &str) -> Result<Ruleset, Vec<RulesetError>> 
 struct Validator<'a> {
     origin: &'a str,
     errors: Vec<RulesetError>,
+    patterns: Compiler,
 }
 
 fn is_slug(s: &str) -> bool {
@@ -114,6 +117,15 @@ fn is_date(s: &str) -> bool {
         && num(0..4).is_some()
         && num(5..7).is_some_and(|m| (1..=12).contains(&m))
         && num(8..10).is_some_and(|d| (1..=31).contains(&d))
+}
+
+/// Whether a fact holds a version (what a version range may interpolate): `*version*`,
+/// the CUDA/HIP/ROCm levels (`torch.cuda`, `nvidia.driver_cuda`), the kernel.
+fn is_version_fact(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    ["version", "cuda", "hip", "rocm", "kernel", "release"]
+        .iter()
+        .any(|w| last.contains(w))
 }
 
 /// The known fact with the smallest edit distance, when it is close.
@@ -300,19 +312,27 @@ impl Validator<'_> {
             self.err(fact.referenced, msg);
         }
         match op {
-            Op::Matches(re) => {
-                if let Err(e) = regex::Regex::new(&re.value) {
-                    let detail = e.to_string();
-                    let last = detail.lines().last().unwrap_or("").trim();
-                    let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
+            Op::Matches(p) => {
+                if let Err(e) = self.patterns.compile(p) {
                     self.err(
-                        re.referenced,
-                        format!("bad regular expression `{}`: {last}", re.value),
+                        p.text.referenced,
+                        format!("bad regular expression `{}`: {e}", p.text.value),
                     );
                 }
             }
             Op::Version(r) => {
                 self.placeholders(r.referenced, &r.value);
+                for name in placeholders(&r.value) {
+                    if is_known_fact(name) && !is_version_fact(name) {
+                        self.err(
+                            r.referenced,
+                            format!(
+                                "`{{{name}}}` is not a version: a version range can interpolate \
+                                 only versions (such as `{{torch.cuda}}`)"
+                            ),
+                        );
+                    }
+                }
                 // Placeholders are checked above; a stand-in version checks the rest.
                 let probe = super::interp::interpolate(&r.value, &mut |_| Some("1".into()));
                 if let Err(e) = Range::parse(&probe) {

@@ -153,3 +153,19 @@ fn mixed_forms_are_named() {
     let e = errors(&rule("    require: {}\n"));
     assert!(e[0].contains("empty condition"), "{e:?}");
 }
+
+#[test]
+fn a_version_range_interpolates_only_versions() {
+    let rs = |v: &str| {
+        format!(
+            "id: t\ntitle: T\nchecked: 2026-01-01\nrules:\n  - id: t/a\n    title: A\n    severity: warn\n    require: {{fact: nvidia.driver_cuda, version: \"{v}\"}}\n    fix: F\n    why: W\n    source: https://e.com\n"
+        )
+    };
+    assert!(load_str(&rs(">={torch.cuda}"), "t.yaml").is_ok());
+    let e = load_str(&rs(">={python.executable}"), "t.yaml").unwrap_err();
+    assert!(
+        e[0].to_string()
+            .contains("`{python.executable}` is not a version"),
+        "{e:?}"
+    );
+}

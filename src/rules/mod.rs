@@ -6,6 +6,7 @@ pub mod condition;
 pub mod engine;
 pub mod interp;
 pub mod load;
+pub mod pattern;
 pub mod types;
 pub mod version;
 

@@ -220,3 +220,89 @@ fn quiet_prints_only_what_is_wrong() {
     assert_eq!(code, Some(0));
     assert_eq!(out, "", "a ruleset with no problem says nothing");
 }
+
+#[test]
+fn yaml_errors_speak_the_users_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = std::fs::read_to_string(root().join("tests/rulesets/ok.yaml")).unwrap();
+    // A duplicated key: where, and where it first was.
+    let dup = dir.path().join("dup.yaml");
+    std::fs::write(
+        &dup,
+        ok.replacen("title: A ruleset", "id: again\ntitle: A ruleset", 1),
+    )
+    .unwrap();
+    let (code, _, err) = run(&["rules", "lint", dup.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("dup.yaml:2:1: duplicate key `id` (first at line 1)"),
+        "{err}"
+    );
+    assert!(!err.contains("DuplicateKeyPolicy"), "{err}");
+    // An alias bomb: tests/broken-rulesets/alias-bomb.yaml (rules_cli.rs).
+    // `fix: yes` is the string it looks like.
+    let yes = dir.path().join("yes.yaml");
+    std::fs::write(&yes, ok.replace("fix: Buy RAM.", "fix: yes")).unwrap();
+    let (code, out, err) = run(&["rules", "lint", yes.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("ok (2 rules)"), "{out}");
+    // A snapshot that is not UTF-8: located.
+    let snap = dir.path().join("snap");
+    std::fs::create_dir(&snap).unwrap();
+    std::fs::write(snap.join("snapshot.yaml"), b"format: 1\nnotes: caf\xe9\n").unwrap();
+    let (code, _, err) = run(&["--replay", snap.to_str().unwrap(), "facts"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("snapshot.yaml:2:11: not UTF-8"), "{err}");
+}
+
+/// On a terminal, a slow tool is named on stderr after a second, and the line is cleared;
+/// never on a pipe or with --quiet. (The terminal is util-linux `script`'s; skipped where it
+/// is missing.)
+#[test]
+fn a_slow_run_says_what_it_waits_for_on_a_terminal_only() {
+    let bin = env!("CARGO_BIN_EXE_aidoctor");
+    let slow = "--replay fixtures/ubuntu-rtx4090 --replay-latency nvidia-smi=1600 check host";
+    let piped = aidoctor().args(slow.split(' ')).output().unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("waiting for"));
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("no `script` here: the terminal half is not run");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (extra, shown) in [("", true), (" --quiet", false)] {
+        let log = dir.path().join("typescript");
+        let status = std::process::Command::new("script")
+            .current_dir(root())
+            .env_remove("TERM")
+            .args([
+                "-qec",
+                &format!("{bin} {slow}{extra} >/dev/null"),
+                log.to_str().unwrap(),
+            ])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        let t = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).into_owned();
+        assert_eq!(
+            t.contains("waiting for nvidia-smi -q… 1 s"),
+            shown,
+            "{extra}: {t:?}"
+        );
+        if shown {
+            let last = t.rfind("waiting for").unwrap();
+            assert!(
+                t[last..].contains("\r\u{1b}[2K"),
+                "the line is cleared: {t:?}"
+            );
+        }
+    }
+}

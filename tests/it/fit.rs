@@ -80,3 +80,60 @@ fn bad_models_are_usage_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("not a KV cache type"), "{err}");
 }
+
+/// A project's ruleset can require the model to fit (`model.fits`).
+#[test]
+fn a_ruleset_can_require_the_model_to_fit() {
+    let d = tempfile::tempdir().unwrap();
+    let rules = d.path().join("aidoctor.yaml");
+    std::fs::write(
+        &rules,
+        r#"id: my-llm
+title: My LLM app
+description: Runs Llama 3.1 8B at Q8_0.
+checked: 2026-12-01
+rules:
+  - id: my-llm/model-fits
+    title: "{model.name} fits in VRAM ({model.total_mib} MiB)"
+    severity: fail
+    require: {fact: model.fits, equals: true}
+    fix: "Use a smaller context or a smaller build of the model."
+    why: "The model needs {model.total_mib} MiB; verdict: {model.verdict}."
+    source: https://github.com/ggml-org/llama.cpp
+"#,
+    )
+    .unwrap();
+    let run = |ctx: &str| {
+        aidoctor()
+            .args(["--replay", RTX3060, "check"])
+            .arg(&rules)
+            .args(["--model", MODEL, "--model-context", ctx])
+            .output()
+            .unwrap()
+    };
+    let ok = run("16384");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let bad = run("24576");
+    let out = String::from_utf8_lossy(&bad.stdout);
+    assert_eq!(bad.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("Meta Llama 3.1 8B Instruct fits in VRAM (11722 MiB)"),
+        "{out}"
+    );
+    // And a report says it too.
+    let rep = aidoctor()
+        .args(["--replay", RTX3060, "report", "--ruleset", "host"])
+        .args(["--model", MODEL, "--model-context", "24576"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&rep.stdout);
+    assert!(
+        md.contains("needs 11722 MiB") && md.contains("fits_without_desktop"),
+        "{md}"
+    );
+}

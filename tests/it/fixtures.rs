@@ -659,3 +659,19 @@ fn missing_directory_is_a_clear_error() {
     assert!(err.contains(&dir.display().to_string()), "{err}");
     assert!(err.contains("not a snapshot directory"), "{err}");
 }
+
+#[test]
+fn tesla_k80_390_kepler() {
+    let m = Machine::load("tesla-k80-390-kepler");
+    assert_eq!(m.str("nvidia.driver_version"), "390.77");
+    // nvidia-smi before 410 prints no CUDA version; the knowledge base derives it.
+    m.absent("nvidia.cuda_version");
+    assert_eq!(m.str("nvidia.driver_cuda"), "9.1");
+    assert_eq!(m.str("nvidia.driver_cuda_source"), "driver version");
+    let g = m.gpu();
+    assert_eq!(gstr(g, "name"), "Tesla K80");
+    // The driver cannot answer the compute_cap query: the model table gives it.
+    assert_eq!(gstr(g, "compute_capability"), "3.7");
+    assert_eq!(gstr(g, "architecture"), "kepler");
+    assert_eq!(gstr(g, "torch_newest_build"), "none");
+}

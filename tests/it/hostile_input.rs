@@ -326,3 +326,19 @@ fn the_account_name_is_redacted_with_the_environment_cleared() {
         .collect::<Vec<_>>();
     assert!(!words.contains(&name.as_str()), "{name} in {}", r.stdout);
 }
+
+// ---- the same class elsewhere: a model path that is a FIFO or a device (`aidoctor fit`) ----
+
+#[test]
+fn a_fifo_or_device_as_a_model_is_refused_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("model.gguf");
+    mkfifo(&fifo);
+    for model in [fifo.to_str().unwrap(), "/dev/zero"] {
+        // Live: a replay answers model files from the snapshot.
+        let r = run(aidoctor().args(["fit", "--fast", model]));
+        assert_ne!(r.code, Some(0), "{model}: {}{}", r.stdout, r.stderr);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(all.contains("not a regular file"), "{model}: {all}");
+    }
+}

@@ -21,6 +21,8 @@ enum Reply {
     Redirect(String),
     /// Read the request, then say nothing for this long.
     Hang(Duration),
+    /// A 200 with headers at once, then the body one byte every interval (a slow-drip server).
+    Drip(Duration, Vec<u8>),
 }
 
 /// Serve `replies` to the first `replies.len()` connections, then stop. Bounded: it gives
@@ -58,6 +60,16 @@ fn serve(replies: Vec<Reply>) -> (String, JoinHandle<()>) {
                     let _ = s.write_all(head.as_bytes());
                 }
                 Reply::Hang(d) => std::thread::sleep(d),
+                Reply::Drip(every, body) => {
+                    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/yaml\r\nConnection: close\r\n\r\n";
+                    let _ = s.write_all(head.as_bytes());
+                    for b in body {
+                        std::thread::sleep(every);
+                        if s.write_all(&[b]).and_then(|()| s.flush()).is_err() {
+                            break;
+                        }
+                    }
+                }
             }
         }
     });
@@ -192,6 +204,49 @@ fn a_server_that_never_answers_times_out() {
     );
 }
 
+/// The deadline bounds the whole fetch, body included: reqwest's blocking timeout alone restarts
+/// at every read, so a byte every `every` (shorter than the timeout) kept a fetch going for as
+/// long as the server liked. The server drips a body that would take 20 s.
+fn drip_is_cut_at_the_deadline(every: Duration, timeout_ms: u64) {
+    let cache = tempfile::tempdir().unwrap();
+    let bytes = (20_000 / every.as_millis()) as usize;
+    let body = OK.as_bytes()[..bytes.min(OK.len())].to_vec();
+    let (base, _h) = serve(vec![Reply::Drip(every, body)]);
+    let start = Instant::now();
+    let o = aidoctor(cache.path())
+        .env("AIDOCTOR_HTTP_TIMEOUT_MS", timeout_ms.to_string())
+        .arg("check")
+        .arg(format!("{base}/drip.yaml"))
+        .output()
+        .unwrap();
+    let took = start.elapsed();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "timed out: the whole fetch (connect, headers and body) must finish within {} s",
+            timeout_ms / 1000
+        )),
+        "{err}"
+    );
+    // The deadline plus slack for starting the binary on a loaded machine; far below the 20 s
+    // the drip would take.
+    assert!(
+        took < Duration::from_millis(timeout_ms + 4000),
+        "took {took:?}"
+    );
+}
+
+#[test]
+fn a_drip_every_half_second_is_cut_at_the_deadline() {
+    drip_is_cut_at_the_deadline(Duration::from_millis(500), 2000);
+}
+
+#[test]
+fn a_drip_every_two_seconds_is_cut_at_the_deadline() {
+    drip_is_cut_at_the_deadline(Duration::from_secs(2), 3000);
+}
+
 #[test]
 fn not_found_is_an_error() {
     let cache = tempfile::tempdir().unwrap();
@@ -307,4 +362,25 @@ fn project_dir_finds_its_ruleset() {
         "{}",
         r.err
     );
+}
+
+/// A redirect to a scheme that is never fetched says where it pointed, not "HTTP 302"; a
+/// network error names the URL once.
+#[test]
+fn a_redirect_to_file_says_so_and_errors_name_the_url_once() {
+    let cache = tempfile::tempdir().unwrap();
+    let (base, h) = serve(vec![Reply::Redirect("file:///etc/passwd".into())]);
+    let r = check(cache.path(), &[&format!("{base}/a.yaml")]);
+    h.join().unwrap();
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.err.contains("redirected to file:///etc/passwd"),
+        "{}",
+        r.err
+    );
+    assert!(!r.err.contains("302"), "{}", r.err);
+    let url = "http://127.0.0.1:1/x.yaml";
+    let r = check(cache.path(), &[url]);
+    assert_eq!(r.code, Some(2));
+    assert_eq!(r.err.matches("127.0.0.1:1").count(), 1, "{}", r.err);
 }

@@ -165,3 +165,16 @@ fn llamacpp_and_comfyui_apply_on_a_mac_and_wsl1() {
     assert_eq!(outcome(&rs, "llamacpp/gpu-backend"), "info");
     assert!(fix(&rs, "llamacpp/gpu-backend").contains("CPU"));
 }
+
+#[test]
+fn kepler_on_an_old_driver_fails_vllm_and_axolotl_without_pytorch() {
+    let (doc, code) = check("tesla-k80-390-kepler");
+    let rs = results(&doc);
+    assert_eq!(code, 1);
+    // Driver 390 prints no CUDA version: the derived 9.1 runs no vLLM build.
+    assert_eq!(outcome(&rs, "vllm/driver-supports-cuda-12"), "fail");
+    assert_eq!(outcome(&rs, "vllm/nvidia-compute-capability"), "fail");
+    // No PyTorch is installed, and none Axolotl supports runs on Kepler with this driver.
+    assert_eq!(outcome(&rs, "axolotl/gpu-runs-supported-torch"), "fail");
+    assert_eq!(outcome(&rs, "comfyui/gpu-runs-a-pytorch"), "warn");
+}
