@@ -198,7 +198,7 @@ pub struct CheckArgs {
     pub probe: ProbeArgs,
     /// Built-in ruleset ids (`aidoctor rules list`), ruleset files (`-` for standard input),
     /// or https:// URLs (optionally pinned: URL#sha256=HEX). Default: host.
-    pub targets: Vec<String>,
+    pub targets: Vec<std::ffi::OsString>,
     /// Use the aidoctor.yaml or .aidoctor.yaml at the root of a project checkout.
     #[arg(long, value_name = "DIR")]
     pub project: Option<PathBuf>,
@@ -264,10 +264,10 @@ pub struct ReportArgs {
     /// Focus on the projects the issue is about: built-in ids, files or URLs, as for `check`.
     /// Default: every built-in ruleset.
     #[arg(value_name = "RULESET")]
-    pub targets: Vec<String>,
+    pub targets: Vec<std::ffi::OsString>,
     /// The same as a positional RULESET (repeatable).
     #[arg(long = "ruleset", value_name = "RULESET")]
-    pub rulesets: Vec<String>,
+    pub rulesets: Vec<std::ffi::OsString>,
     /// Focus on the project checked out in DIR (its aidoctor.yaml or .aidoctor.yaml).
     #[arg(long, value_name = "DIR")]
     pub project: Option<PathBuf>,

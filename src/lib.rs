@@ -1,6 +1,7 @@
 //! aidoctor: probes a machine, checks it against rulesets for local AI software, and says
 //! exactly what to fix. See README.md.
 
+pub mod age;
 pub mod app;
 pub mod cli;
 pub mod facts;

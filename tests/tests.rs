@@ -6,6 +6,8 @@ mod cli;
 mod fit;
 #[path = "it/fixtures.rs"]
 mod fixtures;
+#[path = "it/hostile_cwd.rs"]
+mod hostile_cwd;
 #[cfg(unix)]
 #[path = "it/hostile_input.rs"]
 mod hostile_input;

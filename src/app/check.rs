@@ -14,7 +14,7 @@ pub fn run(p: &ProbeArgs, color: ColorChoice, a: &CheckArgs) -> Result<Exit, App
     let targets = targets?;
     let mut facts = g.facts;
     super::fit::add_model_facts(&a.model, &mut facts)?;
-    let report = targets::report(&targets, facts);
+    let report = targets::report(&targets, facts, super::today());
     // Identifiers never reach the screen or a CI log either (issue: sharing).
     let report = super::shown(&report, Some(&redactor));
     let (mut w, styler): (Box<dyn Write>, Styler) = match &a.output {

@@ -143,6 +143,21 @@ pub(crate) fn shown(
     }
 }
 
+/// Today, as days since 1970-01-01: `AIDOCTOR_TODAY` (YYYY-MM-DD) when set (tests, and
+/// reproducing a report), else the system clock.
+pub(crate) fn today() -> i64 {
+    if let Some(d) = std::env::var("AIDOCTOR_TODAY")
+        .ok()
+        .and_then(|v| crate::age::parse_date(&v))
+    {
+        return d;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| (d.as_secs() / 86_400) as i64)
+        .unwrap_or(0)
+}
+
 /// The probe context from the command line.
 pub(crate) fn ctx(p: &ProbeArgs) -> Result<Ctx, AppError> {
     let d = Ctx::default();

@@ -8,7 +8,7 @@ use crate::rules::builtin;
 use std::io::Write;
 
 pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
-    let named: Vec<String> = a.targets.iter().chain(&a.rulesets).cloned().collect();
+    let named: Vec<std::ffi::OsString> = a.targets.iter().chain(&a.rulesets).cloned().collect();
     let (Probed { g, redactor }, targets) = gather_with(p, || {
         if named.is_empty() && a.project.is_none() {
             Ok(builtin()
@@ -26,7 +26,7 @@ pub fn run(p: &ProbeArgs, a: &ReportArgs) -> Result<Exit, AppError> {
     let targets: Vec<targets::Target> = targets?;
     let mut facts = g.facts;
     super::fit::add_model_facts(&a.model, &mut facts)?;
-    let report = targets::report(&targets, facts);
+    let report = targets::report(&targets, facts, super::today());
     // The live machine teaches its names; a replayed one is redacted by pattern.
     let report = super::shown(&report, (!a.no_redact).then_some(&redactor));
     let mut w: Box<dyn Write> = match &a.output {

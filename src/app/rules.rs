@@ -21,8 +21,11 @@ pub fn run(color: ColorChoice, cmd: &RulesCommand) -> Result<Exit, AppError> {
                     "{:<width$}  {}  {}",
                     rs.id.value,
                     s.dim(&format!(
-                        "checked {}, {:>3} rules",
+                        "checked {} ({}), {:>3} rules",
                         rs.checked.value,
+                        crate::age::age_days(&rs.checked.value, super::today())
+                            .map(crate::age::describe)
+                            .unwrap_or_else(|| "age unknown".into()),
                         rs.rules.len()
                     )),
                     rs.title
@@ -36,7 +39,7 @@ pub fn run(color: ColorChoice, cmd: &RulesCommand) -> Result<Exit, AppError> {
             let mut bad = false;
             for f in files {
                 let name = f.display().to_string();
-                let result = super::targets::read_source(&name)
+                let result = super::targets::read_source(f.as_os_str())
                     .map_err(|e| vec![e.message()])
                     .and_then(|t| {
                         load_str(&t, &name).map_err(|es| es.iter().map(|e| e.to_string()).collect())
@@ -64,7 +67,7 @@ pub fn run(color: ColorChoice, cmd: &RulesCommand) -> Result<Exit, AppError> {
             let from_file =
                 id == "-" || id.ends_with(".yaml") || id.ends_with(".yml") || path.is_file();
             let all = if from_file {
-                let text = super::targets::read_source(id)?;
+                let text = super::targets::read_source(id.as_ref())?;
                 vec![load_str(&text, id).map_err(AppError::Ruleset)?]
             } else {
                 if rule.is_some() {
@@ -155,6 +158,9 @@ pub fn show_rule(r: &Rule, s: &Styler, w: &mut dyn Write) -> std::io::Result<()>
     writeln!(w, "Requires: {}", r.require)?;
     writeln!(w, "\nWhy: {}", r.why.value.trim())?;
     writeln!(w, "\nFix:")?;
+    for v in r.fix.value.variants() {
+        writeln!(w, "  when {}: {}", v.when, v.text.trim())?;
+    }
     for (k, t) in r.fix.value.texts() {
         if k == "*" {
             writeln!(w, "  {}", t.trim())?;
@@ -162,7 +168,11 @@ pub fn show_rule(r: &Rule, s: &Styler, w: &mut dyn Write) -> std::io::Result<()>
             writeln!(w, "  {k}: {}", t.trim())?;
         }
     }
-    writeln!(w, "\nSource: {}", r.source.value)
+    writeln!(w, "\nSource: {}", r.source.value)?;
+    if let Some(e) = &r.evidence {
+        writeln!(w, "Evidence: {}", e.value.trim())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

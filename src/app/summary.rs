@@ -31,7 +31,7 @@ pub fn run(p: &ProbeArgs, color: ColorChoice, strict: bool, quiet: bool) -> Resu
     );
     let s = Styler::for_stdout(color);
     let mut w = super::output::stdout();
-    render(&all.facts, &all.rulesets, quiet, &s, &mut w).map_err(out_err)?;
+    render(&all.facts, &all.rulesets, quiet, super::today(), &s, &mut w).map_err(out_err)?;
     let host = Report {
         facts: all.facts,
         rulesets: all
@@ -124,7 +124,14 @@ pub fn system_lines(f: &Facts) -> Vec<(&'static str, String)> {
                 Some(false) => ", no GPU runtime",
                 None => "",
             };
-            format!("{v}{gpu}")
+            // Only the client answered: say why the daemon did not.
+            let daemon = match f.get_str("docker.error") {
+                Some("daemon_not_running") => " (daemon not running)",
+                Some("permission_denied") => " (no permission to use the daemon)",
+                Some(_) if f.get("docker.server_version").is_none() => " (daemon did not answer)",
+                _ => "",
+            };
+            format!("{v}{daemon}{gpu}")
         });
     if let Some(d) = area("docker", docker) {
         lines.push(("Docker", d));
@@ -152,6 +159,7 @@ pub fn render(
     facts: &Facts,
     reports: &[RulesetReport],
     quiet: bool,
+    today: i64,
     s: &Styler,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -179,6 +187,7 @@ pub fn render(
         }
         writeln!(w, "{mark} {:<width$}  {text}", rs.id)?;
     }
+    stale_line(reports, today, s, w)?;
     // The same fix from several rulesets (the driver, for host, comfyui and vllm) is said
     // once, naming them.
     let mut fixes: Vec<(&RuleResult, Vec<&str>)> = Vec::new();
@@ -226,9 +235,52 @@ pub fn render(
     Ok(())
 }
 
+/// One line when built-in rulesets' facts are older than six months, and how to get newer ones.
+fn stale_line(
+    reports: &[RulesetReport],
+    today: i64,
+    s: &Styler,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let stale: Vec<(&str, &str, i64)> = reports
+        .iter()
+        .filter(|r| r.origin == "builtin")
+        .filter_map(|r| {
+            let age = crate::age::age_days(&r.checked, today)?;
+            (age > crate::age::STALE_AFTER_DAYS).then_some((r.id.as_str(), r.checked.as_str(), age))
+        })
+        .collect();
+    let Some(oldest) = stale.iter().max_by_key(|x| x.2) else {
+        return Ok(());
+    };
+    let ids: Vec<&str> = stale.iter().map(|x| x.0).collect();
+    writeln!(
+        w,
+        "{} The built-in rules for {} were checked against their sources more than six months ago (oldest {}, {}): update aidoctor for newer ones, or use the project's own ruleset (`aidoctor check --project DIR`).",
+        s.yellow("!"),
+        ids.join(", "),
+        oldest.1,
+        crate::age::describe(oldest.2)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docker_with_its_daemon_down_says_so() {
+        let mut f = Facts::new();
+        f.set("docker.client_version", "28.2.2");
+        f.set_error(
+            "docker",
+            "daemon_not_running",
+            "Cannot connect to the Docker daemon",
+        );
+        let lines = system_lines(&f);
+        let docker = lines.iter().find(|(l, _)| *l == "Docker").unwrap();
+        assert_eq!(docker.1, "28.2.2 (daemon not running)");
+    }
 
     #[test]
     fn areas_rulesets_and_top_fixes() {
@@ -253,10 +305,12 @@ mod tests {
         report.rulesets.push(na);
         report.rulesets.push(ok);
         let mut out = Vec::new();
+        let today = crate::age::parse_date("2026-12-01").unwrap();
         render(
             &report.facts,
             &report.rulesets,
             false,
+            today,
             &Styler::plain(),
             &mut out,
         )
@@ -291,7 +345,7 @@ Details:";
         other.id = "vllm".into();
         let both = [report.rulesets[0].clone(), other];
         let mut out = Vec::new();
-        render(&report.facts, &both, false, &Styler::plain(), &mut out).unwrap();
+        render(&report.facts, &both, false, 0, &Styler::plain(), &mut out).unwrap();
         let t = String::from_utf8(out).unwrap();
         assert_eq!(
             t.matches("sudo apt install nvidia-driver-550").count(),
@@ -303,7 +357,7 @@ Details:";
             "{t}"
         );
         let mut out = Vec::new();
-        render(&report.facts, &both, true, &Styler::plain(), &mut out).unwrap();
+        render(&report.facts, &both, true, 0, &Styler::plain(), &mut out).unwrap();
         let t = String::from_utf8(out).unwrap();
         assert!(!t.contains("System") && t.contains("Top fixes"), "{t}");
     }

@@ -3,6 +3,7 @@
 
 use super::AppError;
 use crate::rules::{self, Ruleset, RulesetError};
+use std::ffi::{OsStr, OsString};
 use std::path::Path;
 
 /// A ruleset to evaluate and where it came from (`builtin`, a path, later a URL).
@@ -40,25 +41,29 @@ pub fn project_file(dir: &Path) -> Result<std::path::PathBuf, AppError> {
 
 /// Resolve every target, collecting the errors of all of them. No target: `host`.
 /// `offline`: remote rulesets come from the cache only.
+/// Arguments are OS strings: a ruleset file's path need not be UTF-8.
 pub fn resolve(
-    args: &[String],
+    args: &[OsString],
     project: Option<&Path>,
     offline: bool,
 ) -> Result<Vec<Target>, AppError> {
-    let mut args: Vec<String> = args.to_vec();
+    let mut args: Vec<OsString> = args.to_vec();
     if let Some(dir) = project {
-        args.push(project_file(dir)?.to_string_lossy().into_owned());
+        args.push(project_file(dir)?.into_os_string());
     }
     if args.is_empty() {
-        args.push("host".to_string());
+        args.push("host".into());
     }
     // `check vllm vllm` checks vllm once.
     let mut seen = std::collections::HashSet::new();
     args.retain(|a| seen.insert(a.clone()));
     let mut out = Vec::new();
     let mut errors: Vec<RulesetError> = Vec::new();
-    for a in &args {
-        if a.contains("://") {
+    for raw in &args {
+        let a = &raw.to_string_lossy().into_owned();
+        // Not UTF-8: only a file's path can be that.
+        let text_arg = raw.to_str().is_some();
+        if text_arg && a.contains("://") {
             match crate::remote::load(a, offline) {
                 Ok(l) => out.push(Target {
                     ruleset: l.ruleset,
@@ -70,7 +75,7 @@ pub fn resolve(
             }
             continue;
         }
-        if let Some(rs) = rules::load::builtin_one(a) {
+        if let Some(rs) = rules::load::builtin_one(a).filter(|_| text_arg) {
             out.push(Target {
                 ruleset: rs,
                 origin: "builtin".into(),
@@ -78,9 +83,9 @@ pub fn resolve(
             });
             continue;
         }
-        let path = Path::new(a);
+        let path = Path::new(raw);
         let looks_like_file =
-            a == "-" || path.exists() || a.ends_with(".yaml") || a.ends_with(".yml");
+            !text_arg || a == "-" || path.exists() || a.ends_with(".yaml") || a.ends_with(".yml");
         if !looks_like_file {
             let ids = rules::load::builtin_ids();
             return Err(AppError::Usage(format!(
@@ -92,7 +97,7 @@ pub fn resolve(
                 }
             )));
         }
-        let text = read_source(a)?;
+        let text = read_source(raw)?;
         match rules::load_str(&text, a) {
             Ok(rs) => out.push(Target {
                 ruleset: rs,
@@ -112,12 +117,13 @@ pub fn resolve(
 /// The text of a ruleset file, or of standard input for `-`, with the limits of a fetched
 /// ruleset (see [`rules::load::read_file`]); not UTF-8 is an error at the line and column of
 /// the first bad byte.
-pub fn read_source(a: &str) -> Result<String, AppError> {
+pub fn read_source(path: &OsStr) -> Result<String, AppError> {
     use std::io::Read;
     let max = crate::remote::MAX_BYTES;
-    let name = if a == "-" { "standard input" } else { a };
+    let a = &*path.to_string_lossy();
+    let name = if path == "-" { "standard input" } else { a };
     let mut bytes = Vec::new();
-    let read = if a == "-" {
+    let read = if path == "-" {
         std::io::stdin()
             .lock()
             .take(max + 1)
@@ -135,7 +141,7 @@ pub fn read_source(a: &str) -> Result<String, AppError> {
     } else {
         use crate::host::untrusted::{Links, read_whole};
         // The user named the file: a link to it is theirs to give.
-        read_whole(Path::new(a), max, Links::Follow).map(|b| {
+        read_whole(Path::new(path), max, Links::Follow).map(|b| {
             bytes = b;
             bytes.len()
         })
@@ -149,14 +155,19 @@ pub fn read_source(a: &str) -> Result<String, AppError> {
     })
 }
 
-/// Evaluate every target on the facts: the report each renderer reads.
-pub fn report(targets: &[Target], facts: crate::facts::Facts) -> crate::report::Report {
+/// Evaluate every target on the facts: the report each renderer reads. A built-in ruleset
+/// whose facts are older than six months on `today` says so.
+pub fn report(targets: &[Target], facts: crate::facts::Facts, today: i64) -> crate::report::Report {
     crate::report::Report {
         rulesets: targets
             .iter()
             .map(|t| {
                 let mut r = rules::evaluate(&t.ruleset, &facts, &t.origin);
                 r.notices.extend(t.notices.iter().cloned());
+                if t.origin == "builtin" {
+                    r.notices
+                        .extend(crate::age::stale_notice(&r.checked, today));
+                }
                 r
             })
             .collect(),

@@ -66,6 +66,7 @@ pub const WSL: &[&str] = &[
     "wsl.gpu_paravirtualization",
     "wsl.cwd_on_windows_drive",
     "wsl.distro",
+    "wsl.systemd",
     "wsl.error",
 ];
 
@@ -94,6 +95,7 @@ pub const DOCKER: &[&str] = &[
     "docker.gpu_runtime",
     "docker.cdi_devices",
     "docker.rootless",
+    "docker.cgroup_driver",
     "nvidia_ctk.version",
     "nvidia_ctk.error",
     "nvidia_ctk.error_message",
@@ -158,6 +160,16 @@ pub const DISPLAY: &[&str] = &[
 ];
 
 /// Every probe's names, in `probes::ALL` order.
+/// Set by the `secureboot` probe.
+pub const SECUREBOOT: &[&str] = &[
+    "secureboot.enabled",
+    "secureboot.error",
+    "secureboot.error_message",
+    "kernel_log.nvidia_module_rejected",
+    "kernel_log.error",
+    "kernel_log.error_message",
+];
+
 pub const BY_PROBE: &[&[&str]] = &[
     NVIDIA,
     ROCM,
@@ -174,6 +186,7 @@ pub const BY_PROBE: &[&[&str]] = &[
     UPDATES,
     USER,
     DISPLAY,
+    SECUREBOOT,
 ];
 
 /// Facts computed from the others once every probe ran.

@@ -198,3 +198,56 @@ fn rocm_against_the_kernel() {
     f.set("rocm.version", "7.14.0");
     assert_eq!(run(f, "host/rocm-supports-kernel").0, "pass");
 }
+
+#[test]
+fn docker_gpu_containers_with_the_systemd_cgroup_driver() {
+    let mut f = linux("580.95.05", "13.0");
+    f.gpus
+        .push(nvidia("NVIDIA GeForce RTX 4090", "10de:2684", "8.9"));
+    f.set("docker.gpu_runtime", true);
+    f.set("docker.desktop", false);
+    f.set("docker.cgroup_driver", "systemd");
+    f.set("docker.cdi_devices", serde_json::json!([]));
+    let (outcome, fix) = run(f.clone(), "host/docker-gpu-cgroup-systemd");
+    assert_eq!(outcome, "warn");
+    assert!(fix.contains("nvidia.com/gpu=all"), "{fix}");
+    f.set(
+        "docker.cdi_devices",
+        serde_json::json!(["nvidia.com/gpu=0", "nvidia.com/gpu=all"]),
+    );
+    assert_eq!(run(f.clone(), "host/docker-gpu-cgroup-systemd").0, "pass");
+    f.set("docker.cgroup_driver", "cgroupfs");
+    f.set("docker.cdi_devices", serde_json::json!([]));
+    assert_eq!(run(f, "host/docker-gpu-cgroup-systemd").0, "pass");
+}
+
+#[test]
+fn secure_boot_refusing_the_nvidia_module() {
+    let mut f = Facts::new();
+    f.set("os.family", "linux");
+    f.set("secureboot.enabled", true);
+    f.set("nvidia.error", "driver_not_loaded");
+    f.set("kernel_log.nvidia_module_rejected", true);
+    let mut g = Gpu::new(Vendor::Nvidia);
+    g.pci_id = Some("10de:2684".into());
+    f.gpus.push(g);
+    let (outcome, fix) = run(f.clone(), "host/secure-boot-nvidia-module");
+    assert_eq!(outcome, "fail");
+    assert!(fix.contains("Enroll MOK"), "{fix}");
+    f.set("kernel_log.nvidia_module_rejected", false);
+    assert_eq!(run(f.clone(), "host/secure-boot-nvidia-module").0, "pass");
+    f.set("secureboot.enabled", false);
+    f.set("kernel_log.nvidia_module_rejected", true);
+    assert_eq!(run(f.clone(), "host/secure-boot-nvidia-module").0, "pass");
+    // A driver that answers: not asked.
+    let mut f = f;
+    f.set("nvidia.driver_version", "580.95.05");
+    let mut g = Facts::new();
+    for (k, v) in f.values() {
+        if k != "nvidia.error" {
+            g.set(k, v.clone());
+        }
+    }
+    g.gpus = f.gpus.clone();
+    assert_eq!(run(g, "host/secure-boot-nvidia-module").0, "skip");
+}

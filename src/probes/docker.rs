@@ -107,6 +107,7 @@ fn docker(host: &dyn Host, ctx: &Ctx, out: &CommandOutput, f: &mut Facts) {
     f.set_opt("docker.default_runtime", info.default_runtime);
     f.set("docker.cdi_devices", info.cdi_devices);
     f.set_opt("docker.rootless", info.rootless);
+    f.set_opt("docker.cgroup_driver", info.cgroup_driver);
 }
 
 fn nvidia_ctk(out: &CommandOutput, f: &mut Facts) {
@@ -182,6 +183,8 @@ pub struct DockerInfo {
     pub default_runtime: Option<String>,
     pub operating_system: Option<String>,
     pub rootless: Option<bool>,
+    /// `systemd` or `cgroupfs`.
+    pub cgroup_driver: Option<String>,
     /// CDI device ids the daemon discovered (`nvidia.com/gpu=0`, `nvidia.com/gpu=all`).
     pub cdi_devices: Vec<String>,
     /// The daemon could not be reached (newer CLIs print the client half and `ServerErrors`).
@@ -195,6 +198,7 @@ pub fn parse_info_json(text: &str) -> Option<DockerInfo> {
         server_version: json_str(&v, &["ServerVersion"]),
         default_runtime: json_str(&v, &["DefaultRuntime"]),
         operating_system: json_str(&v, &["OperatingSystem"]),
+        cgroup_driver: json_str(&v, &["CgroupDriver"]),
         ..Default::default()
     };
     if let Some(Value::Object(m)) = v.get("Runtimes") {
@@ -253,6 +257,7 @@ pub fn parse_info_text(text: &str) -> DockerInfo {
             }
             "Default Runtime" if !v.is_empty() => info.default_runtime = Some(v.to_string()),
             "Operating System" if !v.is_empty() => info.operating_system = Some(v.to_string()),
+            "Cgroup Driver" if !v.is_empty() => info.cgroup_driver = Some(v.to_string()),
             "Security Options" => {
                 in_security = true;
                 saw_security = true;
@@ -358,6 +363,11 @@ mod tests {
         assert_eq!(i.default_runtime.as_deref(), Some("runc"));
         assert_eq!(i.operating_system.as_deref(), Some("Ubuntu 22.04.5 LTS"));
         assert_eq!(i.rootless, Some(false));
+        // With the nvidia runtime: the daemon-reload NVML failure applies (host rule).
+        assert_eq!(i.cgroup_driver.as_deref(), Some("systemd"));
+        let j =
+            parse_info_json(&sample("docker/docker-info-json-20.10.12-ubuntu2004.txt")).unwrap();
+        assert_eq!(j.cgroup_driver.as_deref(), Some("cgroupfs"));
     }
 
     #[test]
@@ -421,6 +431,7 @@ mod tests {
         assert_eq!(f.get_bool("docker.desktop"), Some(true));
         assert_eq!(f.get_bool("docker.gpu_runtime"), Some(true));
         assert_eq!(f.get_bool("docker.rootless"), Some(true));
+        assert_eq!(f.get("docker.cgroup_driver"), None);
         assert_eq!(
             f.get("docker.cdi_devices").unwrap(),
             &serde_json::json!(["nvidia.com/gpu=0", "nvidia.com/gpu=all"])

@@ -16,6 +16,7 @@ pub mod os;
 pub mod pci_names;
 pub mod python;
 pub mod rocm;
+pub mod secureboot;
 pub mod sysctl;
 pub mod updates;
 pub mod user;
@@ -72,6 +73,7 @@ pub const ALL: &[&Probe] = &[
     &updates::PROBE,
     &user::PROBE,
     &display::PROBE,
+    &secureboot::PROBE,
 ];
 
 pub use crate::facts::vocab::{GPU_FIELDS, all_fact_names, is_known_fact};

@@ -155,6 +155,22 @@ fn failure(out: &CommandOutput, parsed: bool, ctx: &Ctx) -> Option<(&'static str
         return None;
     }
     let text = out.combined_text();
+    if let Some(sig) = out.signal {
+        // A crash is the diagnosis; the partial report before it is not.
+        let words = tool_words(&text);
+        let last = if words.is_empty() || looks_binary(&out.stdout) {
+            String::new()
+        } else {
+            format!("; its last words: {words}")
+        };
+        return Some(("other", format!("nvidia-smi crashed (signal {sig}){last}")));
+    }
+    if looks_binary(&out.stdout) {
+        return Some((
+            "other",
+            "`nvidia-smi -q` printed binary data, not a report (a damaged or wrong binary?)".into(),
+        ));
+    }
     let words = tool_words(&text);
     let message = match (words.is_empty(), out.exit) {
         (false, _) => words,
@@ -167,6 +183,19 @@ fn failure(out: &CommandOutput, parsed: bool, ctx: &Ctx) -> Option<(&'static str
         (true, None) => "`nvidia-smi -q` was killed before it finished".to_string(),
     };
     Some((classify_failure(out.exit, &text), message))
+}
+
+/// Output that is not text: NULs outside UTF-16, or mostly bytes no text decoding explains.
+fn looks_binary(bytes: &[u8]) -> bool {
+    if bytes.is_empty() {
+        return false;
+    }
+    let text = crate::text::decode(bytes);
+    let odd = text
+        .chars()
+        .filter(|&c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
+        .count();
+    odd * 10 > text.chars().count()
 }
 
 /// Sort a failed nvidia-smi into an `nvidia.error` code, by its message first (they are
@@ -282,6 +311,28 @@ mod tests {
 
     fn probe(h: &FakeHost) -> Facts {
         run(h, &Ctx::default())
+    }
+
+    #[test]
+    fn a_crash_and_binary_output_are_said_as_such() {
+        let crashed = CommandOutput {
+            signal: Some(11),
+            stdout: sample("nvidia-smi-q/h100-80gb-590.48.01-q.txt").as_bytes()[..400].to_vec(),
+            ..Default::default()
+        };
+        let f = probe(&FakeHost::new().cmd_full(&Q, crashed));
+        assert_eq!(f.get_str("nvidia.error"), Some("other"));
+        let m = f.get_str("nvidia.error_message").unwrap_or_default();
+        assert!(m.starts_with("nvidia-smi crashed (signal 11)"), "{m}");
+        let garbage: Vec<u8> = (0..3000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        let binary = CommandOutput {
+            exit: Some(0),
+            stdout: garbage,
+            ..Default::default()
+        };
+        let f = probe(&FakeHost::new().cmd_full(&Q, binary));
+        let m = f.get_str("nvidia.error_message").unwrap_or_default();
+        assert!(m.contains("printed binary data"), "{m}");
     }
 
     #[test]

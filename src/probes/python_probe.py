@@ -1,9 +1,20 @@
 # aidoctor's Python/PyTorch probe: prints exactly one JSON object on stdout.
 # Anything else (import warnings, CUDA init chatter) goes to stderr, so the caller can
 # always parse stdout. Kept compatible with old Python 3 (no f-strings).
-import json
-import os
+#
+# `python3 -c` puts the current directory first on sys.path (as ''), and aidoctor runs
+# wherever the user is: a json.py or a torch/ folder there must not be imported. Drop it
+# before any import. sys is built in; os is already loaded by site, which (like the codecs)
+# was imported from the interpreter's own paths before '' was added; so is everything the
+# user's venv, conda env and user site-packages add, which stay.
 import sys
+import os
+try:
+    _cwd = os.getcwd()
+except OSError:  # the directory was removed: '' then names nothing
+    _cwd = None
+sys.path[:] = [p for p in sys.path if p not in ("", ".") and (_cwd is None or os.path.abspath(p) != _cwd)]
+import json
 
 # Native libraries (CUDA, ROCm) write to file descriptor 1 directly, bypassing sys.stdout:
 # keep a private copy of the real stdout and point fd 1 at stderr for everything else.

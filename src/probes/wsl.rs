@@ -32,6 +32,9 @@ fn run(host: &dyn Host, _ctx: &Ctx) -> Facts {
     // GPU paravirtualization needs both the kernel side (/dev/dxg, the DirectX kernel
     // interface) and the user-mode drivers Windows mounts at /usr/lib/wsl/lib (libcuda.so,
     // nvidia-smi); knowledge.md §6c. WSL1 has neither.
+    // systemd is PID 1 exactly when /run/systemd/system exists (sd_booted(3)); WSL2 runs
+    // without it unless /etc/wsl.conf sets `[boot] systemd=true`, so `systemctl` fails there.
+    f.set("wsl.systemd", host.exists("/run/systemd/system"));
     let gpu_pv = host.exists("/dev/dxg") && host.exists("/usr/lib/wsl/lib");
     f.set("wsl.gpu_paravirtualization", gpu_pv);
     if let Some(cwd) = host.cwd() {

@@ -527,3 +527,103 @@ fn absent_because_nothing_is_wrong_reads_as_what_it_means() {
         Outcome::Unknown
     );
 }
+
+/// The built-in rulesets on a machine built from facts: rule id -> result.
+fn builtin_on(f: &Facts) -> std::collections::BTreeMap<String, crate::report::RuleResult> {
+    crate::rules::builtin()
+        .iter()
+        .flat_map(|rs| evaluate(rs, f, "builtin").results)
+        .map(|r| (r.id.clone(), r))
+        .collect()
+}
+
+/// Issue 9.1: a Mac is not told to install a CUDA PyTorch; AMD on WSL2 is not told to check
+/// nvidia-smi.
+#[test]
+fn builtin_fixes_fit_macos_and_amd_on_wsl2() {
+    let mut mac = Facts::new();
+    mac.set("os.family", "macos");
+    mac.set("container.kind", "none");
+    mac.set("python.version", "3.12.3");
+    mac.set("torch.version", "2.4.0");
+    mac.set("torch.gpu_available", false);
+    for (id, r) in builtin_on(&mac) {
+        let fix = r.fix.unwrap_or_default();
+        assert!(!fix.contains("whl/cu1"), "{id}: {fix}");
+    }
+    let mut wsl = Facts::new();
+    wsl.set("os.family", "linux");
+    wsl.set("wsl.version", 2u64);
+    wsl.set("python.version", "3.12.3");
+    wsl.set("torch.version", "2.8.0+rocm6.4");
+    wsl.set("torch.hip", "6.4.43482");
+    wsl.set("torch.gpu_available", false);
+    let mut g = gpu(Vendor::Amd, Some(24560), None);
+    g.gfx_target = Some("gfx1100".into());
+    wsl.gpus.push(g);
+    let all = builtin_on(&wsl);
+    let sees: Vec<_> = all
+        .iter()
+        .filter(|(id, _)| id.ends_with("/torch-sees-gpu"))
+        .collect();
+    assert!(sees.len() >= 4);
+    for (id, r) in sees {
+        let fix = r.fix.clone().unwrap_or_default();
+        assert!(!fix.contains("nvidia-smi"), "{id}: {fix}");
+        assert!(
+            fix.contains("rocminfo") && fix.contains("Adrenalin"),
+            "{id}: {fix}"
+        );
+    }
+}
+
+/// Issue 9.6: with the Docker daemon down, "the user can talk to the daemon" does not pass,
+/// Open WebUI is not told to install Docker, and WSL2 without systemd gets Docker Desktop's
+/// WSL integration instead of systemctl.
+#[test]
+fn docker_daemon_down() {
+    let mut f = Facts::new();
+    f.set("os.family", "linux");
+    f.set("container.kind", "none");
+    f.set("docker.client_version", "28.2.2");
+    f.set_error(
+        "docker",
+        "daemon_not_running",
+        "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+    );
+    let all = builtin_on(&f);
+    assert_ne!(all["host/docker-permission"].outcome, Outcome::Pass);
+    assert_eq!(all["host/docker-daemon-running"].outcome, Outcome::Warn);
+    let webui = all["open-webui/docker-available"].fix.clone().unwrap();
+    assert!(!webui.contains("Install Docker"), "{webui}");
+    assert!(webui.contains("28.2.2 is installed but its daemon is not running"));
+    assert!(
+        all["host/docker-daemon-running"]
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("systemctl enable --now docker")
+    );
+    f.set("wsl.version", 2u64);
+    f.set("wsl.systemd", false);
+    let fix = builtin_on(&f)["host/docker-daemon-running"]
+        .fix
+        .clone()
+        .unwrap();
+    assert!(!fix.starts_with("`sudo systemctl"), "{fix}");
+    assert!(fix.contains("WSL integration"), "{fix}");
+    let mut c = Facts::new();
+    c.set("os.family", "linux");
+    c.set("container.kind", "docker");
+    c.set("docker.client_version", "28.2.2");
+    c.set_error(
+        "docker",
+        "daemon_not_running",
+        "Cannot connect to the Docker daemon",
+    );
+    let fix = builtin_on(&c)["host/docker-daemon-running"]
+        .fix
+        .clone()
+        .unwrap();
+    assert!(!fix.contains("systemctl"), "{fix}");
+}

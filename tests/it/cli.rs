@@ -306,3 +306,43 @@ fn a_slow_run_says_what_it_waits_for_on_a_terminal_only() {
         }
     }
 }
+
+/// A ruleset whose path is not UTF-8 is read like any other.
+#[cfg(unix)]
+#[test]
+fn non_utf8_paths_are_accepted() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"r\xe9gles.yaml"));
+    std::fs::copy(root().join("tests/rulesets/ok.yaml"), &path).unwrap();
+    for args in [
+        vec![std::ffi::OsString::from("check"), path.clone().into()],
+        vec!["report".into(), path.clone().into()],
+        vec!["rules".into(), "lint".into(), path.clone().into()],
+    ] {
+        let out = aidoctor()
+            .args(["--replay", FIXTURE])
+            .args(&args)
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        // `rules` takes no --replay: run it without.
+        if args[0] == "rules" {
+            let out = aidoctor().args(&args).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            continue;
+        }
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("A ruleset for the tests"));
+    }
+}

@@ -530,6 +530,28 @@ fn no_gpu() {
 }
 
 #[test]
+fn intel_igpu_laptop() {
+    let m = Machine::load("intel-igpu-laptop");
+    assert_eq!(m.gpu_count(), 1);
+    let g = m.gpu();
+    assert_eq!(gstr(g, "vendor"), "intel");
+    assert_eq!(gstr(g, "pci_address"), "0000:00:02.0");
+    assert!(gbool(g, "integrated"));
+    assert_eq!(m.str("python.version"), "3.12.3");
+    assert_eq!(m.str("torch.error"), "not_installed");
+}
+
+#[test]
+fn docker_container_no_gpu() {
+    let m = Machine::load("docker-container-no-gpu");
+    assert_eq!(m.str("container.kind"), "docker");
+    assert_eq!(m.gpu_count(), 0);
+    assert_eq!(m.str("nvidia.error"), "not_installed");
+    assert_eq!(m.str("docker.error"), "not_installed");
+    assert_eq!(m.str("python.version"), "3.10.12");
+}
+
+#[test]
 fn fedora44_wayland_610() {
     let m = Machine::load("fedora44-wayland-610");
     assert_eq!(m.str("os.id"), "fedora");

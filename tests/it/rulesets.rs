@@ -149,6 +149,174 @@ fn wsl_advice_on_wsl_machines() {
     assert!(fix(&rs, "host/wsl2-not-wsl1").contains("wsl --set-version"));
 }
 
+/// The binary's stdout with these arguments (any exit code).
+fn run(args: &[&str], env: &[(&str, &str)]) -> (String, i32) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_aidoctor"));
+    cmd.current_dir(root()).env_clear().args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// Issue 9.1: the fix fits the GPU vendor, and extras survive zsh.
+#[test]
+fn fixes_fit_the_gpu_vendor() {
+    let rs = results(&check("rx7900xtx-rocm6").0);
+    for (id, r) in &rs {
+        let f = r["fix"].as_str().unwrap_or("");
+        assert!(!f.contains("UV_TORCH_BACKEND=cu130"), "{id}: {f}");
+        assert!(!f.contains("whl/cu130"), "{id}: {f}");
+    }
+    assert!(fix(&rs, "axolotl/python-version").contains("whl/rocm"));
+    for fx in fixtures() {
+        for (id, r) in results(&check(&fx).0) {
+            let f = r["fix"].as_str().unwrap_or("");
+            assert!(
+                !f.contains(" axolotl[") && !f.contains("`axolotl["),
+                "{fx}: {id}: an unquoted extra breaks in zsh: {f}"
+            );
+        }
+    }
+}
+
+/// Issue 9.2: not probed is skipped with the reason; could not determine has no fix and is
+/// not a top fix; absent because nothing is wrong reads as what it means.
+#[test]
+fn three_kinds_of_no_value() {
+    let (out, _) = run(
+        &[
+            "--fast",
+            "check",
+            "vllm",
+            "--replay",
+            "fixtures/rx7900xtx-rocm6",
+        ],
+        &[],
+    );
+    assert!(!out.contains("Install Python"), "{out}");
+    assert!(out.contains("not probed: --fast"), "{out}");
+    let rs = results(&check("windows11-nvidia").0);
+    assert_eq!(outcome(&rs, "host/ram-for-models"), "skip");
+    for fx in fixtures() {
+        for (id, r) in results(&check(&fx).0) {
+            if r["outcome"] == "unknown" {
+                assert!(r["fix"].is_null(), "{fx}: {id} unknown with a fix");
+            }
+        }
+    }
+    let (summary, _) = run(&["--replay", "fixtures/ubuntu-rtx4090"], &[]);
+    let top = summary.split("Top fixes").nth(1).unwrap_or("");
+    assert!(
+        !top.contains("? "),
+        "an unknown among the top fixes:\n{summary}"
+    );
+    let (text, _) = run(&["check", "vllm", "--replay", "fixtures/h100-server"], &[]);
+    assert!(text.contains("nvidia.error = no error"), "{text}");
+    assert!(text.contains("wsl.version = not WSL"), "{text}");
+    assert!(!text.contains("nvidia.error unknown"), "{text}");
+}
+
+/// Issue 9.3: ready means installable.
+#[test]
+fn no_install_route_is_not_ready() {
+    let (doc, code) = check("h100-server");
+    let rs = results(&doc);
+    assert_eq!(outcome(&rs, "vllm/install-route"), "fail");
+    assert_eq!(code, 1);
+    let (summary, _) = run(&["--replay", "fixtures/h100-server"], &[]);
+    assert!(!summary.contains("✔ vllm"), "{summary}");
+    let rs = results(&check("rx7900xtx-rocm6").0);
+    assert_eq!(outcome(&rs, "vllm/install-route"), "pass");
+}
+
+/// Issue 9.4: every command of every fix reaches the report whole.
+#[test]
+fn the_report_never_cuts_a_command() {
+    for fx in fixtures() {
+        let (md, _) = run(
+            &[
+                "report",
+                "--no-redact",
+                "--replay",
+                &format!("fixtures/{fx}"),
+            ],
+            &[],
+        );
+        for (id, r) in results(&check(&fx).0) {
+            if !matches!(r["outcome"].as_str(), Some("fail" | "warn")) {
+                continue;
+            }
+            let f = r["fix"].as_str().unwrap_or("");
+            for (i, code) in f.split('`').enumerate() {
+                if i % 2 == 1 && !code.contains('\n') {
+                    let want = code.replace('|', "\\|");
+                    assert!(
+                        md.contains(&want),
+                        "{fx}: {id}: `{code}` is not whole in the report"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Issue 9.5: an integrated GPU is not one vLLM or Axolotl can use.
+#[test]
+fn an_integrated_gpu_is_not_a_vllm_gpu() {
+    let rs = results(&check("intel-igpu-laptop").0);
+    assert_eq!(outcome(&rs, "vllm/gpu-present"), "fail");
+    assert_eq!(outcome(&rs, "axolotl/gpu-present"), "fail");
+    assert!(fix(&rs, "vllm/gpu-present").contains("integrated"));
+    let (summary, _) = run(&["--replay", "fixtures/intel-igpu-laptop"], &[]);
+    assert!(!summary.contains("✔ vllm"), "{summary}");
+}
+
+/// Issue 9.7: inside a container without a GPU, the fix is the container's GPU access.
+#[test]
+fn a_container_without_a_gpu_gets_gpus_all() {
+    let rs = results(&check("docker-container-no-gpu").0);
+    for id in [
+        "host/gpu-visible",
+        "vllm/gpu-present",
+        "axolotl/gpu-present",
+    ] {
+        assert_ne!(outcome(&rs, id), "pass", "{id}");
+        let f = fix(&rs, id);
+        assert!(
+            f.contains("--gpus all") && f.contains("Container Toolkit"),
+            "{id}: {f}"
+        );
+        assert!(!f.contains("reseat"), "{id}: {f}");
+    }
+}
+
+/// Issue 10.5: stale built-in knowledge is said in one line; the clock is injectable.
+#[test]
+fn stale_rulesets_say_so() {
+    let fresh = [("AIDOCTOR_TODAY", "2026-12-01")];
+    let (summary, _) = run(&["--replay", "fixtures/h100-server"], &fresh);
+    assert!(!summary.contains("six months"), "{summary}");
+    let late = [("AIDOCTOR_TODAY", "2027-09-01")];
+    let (summary, _) = run(&["--replay", "fixtures/h100-server"], &late);
+    assert_eq!(
+        summary.matches("more than six months ago").count(),
+        1,
+        "{summary}"
+    );
+    let (md, _) = run(&["report", "--replay", "fixtures/h100-server"], &late);
+    assert!(md.contains("Update aidoctor for newer ones"), "{md}");
+    let (list, _) = run(&["rules", "list"], &late);
+    assert!(
+        list.contains("checked 2026-09-24 (11 months ago)"),
+        "{list}"
+    );
+}
+
 #[test]
 fn llamacpp_and_comfyui_apply_on_a_mac_and_wsl1() {
     let rs = results(&check("macbook-m1").0);
