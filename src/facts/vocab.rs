@@ -37,6 +37,9 @@ pub const DRM_CLIENTS: &[&str] = &[
     "drm_clients.error_message",
 ];
 
+/// Set by the `macos_gpu` probe.
+pub const MACOS_GPU: &[&str] = &["macos_gpu.error", "macos_gpu.error_message"];
+
 /// Set by the `os` probe.
 pub const OS: &[&str] = &[
     "os.family",
@@ -48,6 +51,7 @@ pub const OS: &[&str] = &[
     "os.pretty_name",
     "os.kernel",
     "os.arch",
+    "os.rosetta",
     "os.error",
     "memory.total_mib",
     "memory.available_mib",
@@ -110,6 +114,8 @@ pub const PYTHON: &[&str] = &[
     "torch.hip",
     "torch.gpu_available",
     "torch.device_names",
+    "torch.mps_built",
+    "torch.mps_available",
     "torch.arch_list",
     "vllm.version",
     "torch.error",
@@ -187,6 +193,7 @@ pub const BY_PROBE: &[&[&str]] = &[
     ROCM,
     DRM,
     DRM_CLIENTS,
+    MACOS_GPU,
     OS,
     WSL,
     WSL_WINDOWS,
@@ -266,6 +273,8 @@ pub const GPU_FIELDS: &[&str] = &[
     "pcie_link.width",
     "pcie_link.max_gen",
     "pcie_link.max_width",
+    "cores",
+    "unified_memory",
     "processes",
     // Derived by the knowledge base (KNOWLEDGE_GPU_FIELDS).
     "architecture",

@@ -1,6 +1,7 @@
 //! Operating system, kernel, memory and disk: /etc/os-release, /proc/version,
 //! /proc/sys/kernel/osrelease, /proc/meminfo; on Windows the registry's CurrentVersion key
-//! (`cmd /c ver` for snapshots without it) and GlobalMemoryStatusEx.
+//! (`cmd /c ver` for snapshots without it) and GlobalMemoryStatusEx; on macOS `sw_vers` and
+//! `sysctl hw.memsize sysctl.proc_translated`.
 
 use super::{Ctx, Probe};
 use crate::facts::Facts;
@@ -25,9 +26,94 @@ fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
     match platform {
         Platform::Linux => linux(host, &mut f),
         Platform::Windows => windows(host, ctx, &mut f),
-        Platform::Macos => {}
+        Platform::Macos => macos(host, ctx, &mut f),
     }
     f
+}
+
+fn macos(host: &dyn Host, ctx: &Ctx, f: &mut Facts) {
+    f.set("os.id", "macos");
+    let out = host.run(&["sw_vers"], ctx.timeout);
+    let v = parse_sw_vers(&out.stdout_text());
+    match &v.version {
+        Some(version) => {
+            let name = v.name.as_deref().unwrap_or("macOS");
+            let pretty = match &v.build {
+                Some(b) => format!("{name} {version} ({b})"),
+                None => format!("{name} {version}"),
+            };
+            f.set("os.pretty_name", pretty);
+            f.set_opt("os.codename", macos_codename(version));
+            f.set("os.version", version.clone());
+        }
+        None => f.set_error(
+            "os",
+            "other",
+            format!(
+                "`sw_vers` printed no ProductVersion: {}",
+                out.combined_text().trim()
+            ),
+        ),
+    }
+    match super::sysctl::query(host, ctx, &["hw.memsize", "sysctl.proc_translated"]) {
+        Ok(m) => {
+            f.set_opt(
+                "memory.total_mib",
+                super::sysctl::number(&m, "hw.memsize").map(|b| b / (1024 * 1024)),
+            );
+            // The oid exists from macOS 11 on Apple silicon and Intel alike; unknown before.
+            f.set_opt(
+                "os.rosetta",
+                super::sysctl::number(&m, "sysctl.proc_translated").map(|n| n == 1),
+            );
+        }
+        Err(e) => f.set_error("memory", "other", e),
+    }
+}
+
+#[derive(Debug, Default, PartialEq)]
+pub struct SwVers {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub build: Option<String>,
+}
+
+/// `sw_vers`: `ProductName:`, `ProductVersion:`, `BuildVersion:` lines, the value after tabs
+/// (`ProductName:\t\tmacOS`; "Mac OS X" before 10.12).
+pub fn parse_sw_vers(text: &str) -> SwVers {
+    let mut v = SwVers::default();
+    for line in text.lines() {
+        let Some((k, val)) = line.split_once(':') else {
+            continue;
+        };
+        let val = val.trim();
+        if val.is_empty() {
+            continue;
+        }
+        let slot = match k.trim() {
+            "ProductName" => &mut v.name,
+            "ProductVersion" => &mut v.version,
+            "BuildVersion" => &mut v.build,
+            _ => continue,
+        };
+        slot.get_or_insert_with(|| val.to_string());
+    }
+    v
+}
+
+/// Apple's release names, by major version (11 Big Sur onwards; 26 Tahoe followed 15).
+fn macos_codename(version: &str) -> Option<String> {
+    let major: u32 = version.split('.').next()?.parse().ok()?;
+    let name = match major {
+        11 => "big sur",
+        12 => "monterey",
+        13 => "ventura",
+        14 => "sonoma",
+        15 => "sequoia",
+        26 => "tahoe",
+        _ => return None,
+    };
+    Some(name.to_string())
 }
 
 fn linux(host: &dyn Host, f: &mut Facts) {
@@ -381,9 +467,48 @@ mod tests {
         assert_eq!(r.id.as_deref(), Some("pop"));
     }
 
+    #[test]
+    fn macos_sw_vers_and_sysctl() {
+        let t = crate::testutil::sample("macos/sw-vers-and-brand-string-m1-macos14.0.txt");
+        let sw = t
+            .split("$ sysctl")
+            .next()
+            .unwrap()
+            .replace("$ sw_vers\n", "");
+        assert_eq!(
+            parse_sw_vers(&sw),
+            SwVers {
+                name: Some("macOS".into()),
+                version: Some("14.0".into()),
+                build: Some("23A344".into()),
+            }
+        );
+        let h = FakeHost::new()
+            .platform(Platform::Macos)
+            .cmd(&["sw_vers"], sw)
+            .cmd_exit(
+                &["sysctl", "hw.memsize", "sysctl.proc_translated"],
+                0,
+                "hw.memsize: 17179869184\nsysctl.proc_translated: 1\n",
+                "",
+            );
+        let f = run(&h, &Ctx::default());
+        assert_eq!(f.get_str("os.family"), Some("macos"));
+        assert_eq!(f.get_str("os.version"), Some("14.0"));
+        assert_eq!(f.get_str("os.codename"), Some("sonoma"));
+        assert_eq!(f.get_str("os.pretty_name"), Some("macOS 14.0 (23A344)"));
+        assert_eq!(f.get_u64("memory.total_mib"), Some(16384));
+        assert_eq!(f.get_bool("os.rosetta"), Some(true));
+        // No sysctl answer: memory is an error with the reason, not silently absent.
+        let f = run(&FakeHost::new().platform(Platform::Macos), &Ctx::default());
+        assert_eq!(f.get_str("memory.error"), Some("other"));
+        assert_eq!(f.get_str("os.error"), Some("other"));
+    }
+
     proptest::proptest! {
         #[test]
         fn parsers_never_panic(text in "\\PC{0,400}") {
+            let _ = parse_sw_vers(&text);
             let _ = parse_os_release(&text);
             let _ = parse_meminfo(&text);
             let _ = kernel_from_proc_version(&text);

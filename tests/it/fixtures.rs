@@ -318,6 +318,27 @@ fn wsl1() {
 }
 
 #[test]
+fn macbook_m1() {
+    let m = Machine::load("macbook-m1");
+    assert_eq!(m.str("os.family"), "macos");
+    assert_eq!(m.str("os.version"), "14.0");
+    assert_eq!(m.str("os.pretty_name"), "macOS 14.0 (23A344)");
+    assert!(!m.bool("os.rosetta"));
+    assert_eq!(m.str("cpu.model"), "Apple M1");
+    assert_eq!(m.u64("cpu.cores"), 8);
+    assert_eq!(m.u64("memory.total_mib"), 8192);
+    assert_eq!(m.gpu_count(), 1);
+    let g = m.gpu();
+    assert_eq!(gstr(g, "vendor"), "apple");
+    assert_eq!(gstr(g, "name"), "Apple M1");
+    assert!(gbool(g, "integrated") && gbool(g, "unified_memory"));
+    // Unified memory: the GPU's memory is the machine's 8 GB.
+    assert_eq!(gu64(g, "vram_total_mib"), 8192);
+    assert!(m.bool("torch.mps_built") && m.bool("torch.mps_available"));
+    m.absent("macos_gpu.error");
+}
+
+#[test]
 fn windows11_nvidia() {
     let m = Machine::load("windows11-nvidia");
     assert_eq!(m.str("os.family"), "windows");

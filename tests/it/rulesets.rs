@@ -319,6 +319,23 @@ fn stale_rulesets_say_so() {
 }
 
 #[test]
+fn llamacpp_and_comfyui_apply_on_a_mac_and_wsl1() {
+    let rs = results(&check("macbook-m1").0);
+    assert_eq!(outcome(&rs, "llamacpp/metal"), "pass");
+    assert_eq!(outcome(&rs, "comfyui/torch-mps"), "pass");
+    assert_eq!(outcome(&rs, "axolotl/not-macos"), "fail");
+    assert_eq!(outcome(&rs, "vllm/linux-or-wsl2"), "fail");
+    assert!(fix(&rs, "vllm/linux-or-wsl2").contains("from source"));
+    for (id, r) in &rs {
+        let f = r["fix"].as_str().unwrap_or("");
+        assert!(!f.contains("cu130") && !f.contains("cu126"), "{id}: {f}");
+    }
+    let rs = results(&check("wsl1").0);
+    assert_eq!(outcome(&rs, "llamacpp/gpu-backend"), "info");
+    assert!(fix(&rs, "llamacpp/gpu-backend").contains("CPU"));
+}
+
+#[test]
 fn kepler_on_an_old_driver_fails_vllm_and_axolotl_without_pytorch() {
     let (doc, code) = check("tesla-k80-390-kepler");
     let rs = results(&doc);
