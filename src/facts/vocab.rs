@@ -38,6 +38,9 @@ pub const DRM_CLIENTS: &[&str] = &[
     "drm_clients.error_message",
 ];
 
+/// Set by the `macos_gpu` probe.
+pub const MACOS_GPU: &[&str] = &["macos_gpu.error", "macos_gpu.error_message"];
+
 /// Set by the `os` probe.
 pub const OS: &[&str] = &[
     "os.family",
@@ -45,9 +48,11 @@ pub const OS: &[&str] = &[
     "os.id_like",
     "os.version",
     "os.codename",
+    "os.build",
     "os.pretty_name",
     "os.kernel",
     "os.arch",
+    "os.rosetta",
     "os.error",
     "memory.total_mib",
     "memory.available_mib",
@@ -110,6 +115,8 @@ pub const PYTHON: &[&str] = &[
     "torch.hip",
     "torch.gpu_available",
     "torch.device_names",
+    "torch.mps_built",
+    "torch.mps_available",
     "torch.arch_list",
     "vllm.version",
     "torch.error",
@@ -154,6 +161,23 @@ pub const DISPLAY: &[&str] = &[
     "display.error_message",
 ];
 
+/// Set by the `wsl_windows` probe (WSL seen from Windows).
+pub const WSL_WINDOWS: &[&str] = &[
+    "wsl_windows.installed",
+    "wsl_windows.package_version",
+    "wsl_windows.kernel",
+    "wsl_windows.default_version",
+    "wsl_windows.default_distro",
+    "wsl_windows.distros",
+    "wsl_windows.distro_count",
+    "wsl_windows.wsl1_distros",
+    "wsl_windows.virtualization",
+    "wsl_windows.memory_limit_mib",
+    "wsl_windows.nvidia_wsl_libs",
+    "wsl_windows.error",
+    "wsl_windows.error_message",
+];
+
 /// Every probe's names, in `probes::ALL` order.
 /// Set by the `secureboot` probe.
 pub const SECUREBOOT: &[&str] = &[
@@ -170,8 +194,10 @@ pub const BY_PROBE: &[&[&str]] = &[
     ROCM,
     DRM,
     DRM_CLIENTS,
+    MACOS_GPU,
     OS,
     WSL,
+    WSL_WINDOWS,
     CONTAINER,
     CUDA_TOOLKIT,
     DOCKER,
@@ -248,6 +274,8 @@ pub const GPU_FIELDS: &[&str] = &[
     "pcie_link.width",
     "pcie_link.max_gen",
     "pcie_link.max_width",
+    "cores",
+    "unified_memory",
     "processes",
     // Derived by the knowledge base (KNOWLEDGE_GPU_FIELDS).
     "architecture",

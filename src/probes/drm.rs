@@ -219,7 +219,7 @@ impl DrmCard {
                 None => self.vram_total_mib.filter(|&v| v <= 512).map(|_| true),
             },
             Vendor::Nvidia => Some(false),
-            Vendor::Other => None,
+            Vendor::Apple | Vendor::Other => None,
         }
     }
 }

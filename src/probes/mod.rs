@@ -10,16 +10,19 @@ pub mod display;
 pub mod docker;
 pub mod drm;
 pub mod drm_clients;
+pub mod macos_gpu;
 pub mod nvidia;
 pub mod os;
 pub mod pci_names;
 pub mod python;
 pub mod rocm;
 pub mod secureboot;
+pub mod sysctl;
 pub mod updates;
 pub mod user;
 pub mod vram_tax;
 pub mod wsl;
+pub mod wsl_windows;
 
 use crate::facts::{Facts, Gpu, Vendor};
 use crate::host::Host;
@@ -66,8 +69,10 @@ pub const ALL: &[&Probe] = &[
     &rocm::PROBE,
     &drm::PROBE,
     &drm_clients::PROBE,
+    &macos_gpu::PROBE,
     &os::PROBE,
     &wsl::PROBE,
+    &wsl_windows::PROBE,
     &container::PROBE,
     &cuda_toolkit::PROBE,
     &docker::PROBE,
@@ -227,6 +232,14 @@ pub fn sort_gpus(gpus: &mut [Gpu]) {
 }
 
 fn derive(facts: &mut Facts) {
+    // Unified memory (Apple silicon): the GPU's memory is the machine's RAM.
+    if let Some(ram) = facts.get_u64("memory.total_mib") {
+        for g in facts.gpus.iter_mut() {
+            if g.unified_memory == Some(true) && g.vram_total_mib.is_none() {
+                g.vram_total_mib = Some(ram);
+            }
+        }
+    }
     facts.set("gpu.count", facts.gpus.len() as u64);
     let mut vendors: Vec<&str> = facts.gpus.iter().map(|g| g.vendor.as_str()).collect();
     vendors.dedup();

@@ -294,6 +294,7 @@ impl Cx<'_> {
                 let area = match g.vendor {
                     Vendor::Nvidia => Some("nvidia.x"),
                     Vendor::Amd => Some("rocm.x"),
+                    Vendor::Apple => Some("macos_gpu.x"),
                     _ => None,
                 };
                 (
