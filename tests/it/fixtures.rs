@@ -336,6 +336,14 @@ fn macbook_m1() {
     assert_eq!(gu64(g, "vram_total_mib"), 8192);
     assert!(m.bool("torch.mps_built") && m.bool("torch.mps_available"));
     m.absent("macos_gpu.error");
+    // The summary says which backend this PyTorch runs on: MPS, not "CPU".
+    let out = aidoctor()
+        .args(["--color", "never", "--replay"])
+        .arg(root().join("fixtures/macbook-m1"))
+        .output()
+        .expect("run aidoctor");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("PyTorch 2.5.1 (MPS)"), "{text}");
 }
 
 #[test]
