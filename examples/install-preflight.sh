@@ -30,7 +30,7 @@ preflight() {
     fi
     if ! command -v "$AIDOCTOR" >/dev/null 2>&1; then
         warn "aidoctor is not installed, so this machine was not checked before installing."
-        warn "Install it with:  cargo install aidoctor   (or download a release binary)"
+        warn "Install it with:  pipx install aidoctor-cli   (or try it once: uvx --from aidoctor-cli aidoctor check ${RULESET})"
         warn "and re-run this script to find driver/CUDA/WSL problems before they bite."
         return 0
     fi

@@ -35,6 +35,7 @@ pub enum Vendor {
     Nvidia,
     Amd,
     Intel,
+    Apple,
     Other,
 }
 
@@ -46,6 +47,7 @@ impl Vendor {
             "10de" => Vendor::Nvidia,
             "1002" => Vendor::Amd,
             "8086" => Vendor::Intel,
+            "106b" => Vendor::Apple,
             _ => Vendor::Other,
         }
     }
@@ -54,6 +56,7 @@ impl Vendor {
             Vendor::Nvidia => "nvidia",
             Vendor::Amd => "amd",
             Vendor::Intel => "intel",
+            Vendor::Apple => "apple",
             Vendor::Other => "other",
         }
     }
@@ -140,6 +143,13 @@ pub struct Gpu {
     pub mig_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pcie_link: Option<PcieLink>,
+    /// GPU cores as the vendor counts them (Apple: `sppci_cores`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cores: Option<u32>,
+    /// CPU and GPU share one memory (Apple silicon): `vram_total_mib` is the machine's RAM,
+    /// not memory of the GPU's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unified_memory: Option<bool>,
     #[serde(default)]
     pub processes: Vec<GpuProcess>,
     /// Derived (knowledge base): the architecture of its compute capability ("kepler").
@@ -178,6 +188,8 @@ impl Gpu {
             driver_model: None,
             mig_mode: None,
             pcie_link: None,
+            cores: None,
+            unified_memory: None,
             processes: Vec::new(),
             architecture: None,
             torch_kernels: None,
@@ -206,7 +218,9 @@ impl Gpu {
             display_active,
             driver_model,
             mig_mode,
-            pcie_link
+            pcie_link,
+            cores,
+            unified_memory
         );
         if self.processes.is_empty() {
             self.processes = o.processes.clone();

@@ -13,6 +13,8 @@ mod hostile_cwd;
 mod hostile_input;
 #[path = "it/hostile_output.rs"]
 mod hostile_output;
+#[path = "it/install_script.rs"]
+mod install_script;
 #[path = "it/preflight.rs"]
 mod preflight;
 #[path = "it/readme.rs"]
@@ -28,5 +30,7 @@ mod rulesets;
 #[cfg(unix)]
 #[path = "it/signals.rs"]
 mod signals;
+// Fake tools are shell scripts with the executable bit: Unix only.
+#[cfg(unix)]
 #[path = "it/timeouts.rs"]
 mod timeouts;

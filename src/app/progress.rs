@@ -5,7 +5,7 @@
 //! [`Watched`] is a [`Host`] that passes everything through and keeps the list of commands
 //! in flight; [`show_while`] draws that list while the probes run.
 
-use crate::host::{CommandOutput, DrmFdinfoScan, Host, PathAccess, Platform};
+use crate::host::{CommandOutput, DrmFdinfoScan, Host, Memory, PathAccess, Platform, RegValue};
 use std::io::{self, IsTerminal, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -97,6 +97,12 @@ impl Host for Watched<'_> {
     }
     fn free_disk_bytes(&self) -> Option<u64> {
         self.inner.free_disk_bytes()
+    }
+    fn memory(&self) -> Option<Memory> {
+        self.inner.memory()
+    }
+    fn registry(&self, key: &str, name: &str) -> Option<RegValue> {
+        self.inner.registry(key, name)
     }
     fn drm_fdinfo(&self) -> io::Result<DrmFdinfoScan> {
         self.inner.drm_fdinfo()

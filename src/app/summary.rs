@@ -143,6 +143,9 @@ pub fn system_lines(f: &Facts) -> Vec<(&'static str, String)> {
         let torch = match (get("torch.version"), get("torch.cuda"), get("torch.hip")) {
             (Some(t), Some(c), _) => format!(", PyTorch {t} (CUDA {c})"),
             (Some(t), None, Some(h)) => format!(", PyTorch {t} (ROCm {h})"),
+            (Some(t), None, None) if f.get_bool("torch.mps_available") == Some(true) => {
+                format!(", PyTorch {t} (MPS)")
+            }
             (Some(t), None, None) => format!(", PyTorch {t} (CPU)"),
             (None, ..) => ", no PyTorch".into(),
         };

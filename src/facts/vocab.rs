@@ -10,6 +10,7 @@ pub const NVIDIA: &[&str] = &[
     "nvidia.error",
     "nvidia.error_message",
     "nvidia.smi_path",
+    "nvidia.truncated",
 ];
 
 /// Set by the `rocm` probe.
@@ -26,7 +27,7 @@ pub const ROCM: &[&str] = &[
 ];
 
 /// Set by the `drm` probe.
-pub const DRM: &[&str] = &["drm.error", "drm.error_message"];
+pub const DRM: &[&str] = &["drm.error", "drm.error_message", "drm.truncated"];
 
 /// Set by the `drm_clients` probe.
 pub const DRM_CLIENTS: &[&str] = &[
@@ -37,6 +38,9 @@ pub const DRM_CLIENTS: &[&str] = &[
     "drm_clients.error_message",
 ];
 
+/// Set by the `macos_gpu` probe.
+pub const MACOS_GPU: &[&str] = &["macos_gpu.error", "macos_gpu.error_message"];
+
 /// Set by the `os` probe.
 pub const OS: &[&str] = &[
     "os.family",
@@ -44,9 +48,11 @@ pub const OS: &[&str] = &[
     "os.id_like",
     "os.version",
     "os.codename",
+    "os.build",
     "os.pretty_name",
     "os.kernel",
     "os.arch",
+    "os.rosetta",
     "os.error",
     "memory.total_mib",
     "memory.available_mib",
@@ -109,6 +115,8 @@ pub const PYTHON: &[&str] = &[
     "torch.hip",
     "torch.gpu_available",
     "torch.device_names",
+    "torch.mps_built",
+    "torch.mps_available",
     "torch.arch_list",
     "vllm.version",
     "torch.error",
@@ -153,6 +161,23 @@ pub const DISPLAY: &[&str] = &[
     "display.error_message",
 ];
 
+/// Set by the `wsl_windows` probe (WSL seen from Windows).
+pub const WSL_WINDOWS: &[&str] = &[
+    "wsl_windows.installed",
+    "wsl_windows.package_version",
+    "wsl_windows.kernel",
+    "wsl_windows.default_version",
+    "wsl_windows.default_distro",
+    "wsl_windows.distros",
+    "wsl_windows.distro_count",
+    "wsl_windows.wsl1_distros",
+    "wsl_windows.virtualization",
+    "wsl_windows.memory_limit_mib",
+    "wsl_windows.nvidia_wsl_libs",
+    "wsl_windows.error",
+    "wsl_windows.error_message",
+];
+
 /// Every probe's names, in `probes::ALL` order.
 /// Set by the `secureboot` probe.
 pub const SECUREBOOT: &[&str] = &[
@@ -169,8 +194,10 @@ pub const BY_PROBE: &[&[&str]] = &[
     ROCM,
     DRM,
     DRM_CLIENTS,
+    MACOS_GPU,
     OS,
     WSL,
+    WSL_WINDOWS,
     CONTAINER,
     CUDA_TOOLKIT,
     DOCKER,
@@ -247,6 +274,8 @@ pub const GPU_FIELDS: &[&str] = &[
     "pcie_link.width",
     "pcie_link.max_gen",
     "pcie_link.max_width",
+    "cores",
+    "unified_memory",
     "processes",
     // Derived by the knowledge base (KNOWLEDGE_GPU_FIELDS).
     "architecture",

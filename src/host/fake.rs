@@ -2,7 +2,7 @@
 //! `FakeHost::new().file("/proc/version", "...").cmd(&["nvidia-smi", "-q"], out)`.
 
 use super::snapshot::argv_key;
-use super::{CommandOutput, Host, PathAccess, Platform};
+use super::{CommandOutput, Host, Memory, PathAccess, Platform, RegValue};
 use std::collections::BTreeMap;
 use std::io;
 use std::time::Duration;
@@ -20,6 +20,8 @@ pub struct FakeHost {
     pub user_name: Option<String>,
     pub cwd: Option<String>,
     pub free_disk: Option<u64>,
+    pub memory: Option<Memory>,
+    pub registry: BTreeMap<(String, String), RegValue>,
     pub drm_fdinfo: Option<super::DrmFdinfoScan>,
 }
 
@@ -37,6 +39,8 @@ impl Default for FakeHost {
             user_name: None,
             cwd: None,
             free_disk: None,
+            memory: None,
+            registry: BTreeMap::new(),
             drm_fdinfo: None,
         }
     }
@@ -154,6 +158,31 @@ impl FakeHost {
         self.drm_fdinfo = Some(scan);
         self
     }
+    pub fn memory(mut self, total_bytes: u64, available_bytes: u64) -> Self {
+        self.memory = Some(Memory {
+            total_bytes,
+            available_bytes,
+        });
+        self
+    }
+    /// A registry value: a number for DWORD/QWORD, text for REG_SZ.
+    pub fn reg(mut self, key: &str, name: &str, value: impl Into<RegValue>) -> Self {
+        self.registry
+            .insert((key.to_string(), name.to_string()), value.into());
+        self
+    }
+}
+
+impl From<u64> for RegValue {
+    fn from(n: u64) -> Self {
+        RegValue::Number(n)
+    }
+}
+
+impl From<&str> for RegValue {
+    fn from(s: &str) -> Self {
+        RegValue::Text(s.to_string())
+    }
 }
 
 impl Host for FakeHost {
@@ -233,6 +262,15 @@ impl Host for FakeHost {
     fn free_disk_bytes(&self) -> Option<u64> {
         self.free_disk
     }
+    fn memory(&self) -> Option<Memory> {
+        self.memory
+    }
+    fn registry(&self, key: &str, name: &str) -> Option<RegValue> {
+        self.registry
+            .get(&(key.to_string(), name.to_string()))
+            .cloned()
+    }
+
     fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {
         self.drm_fdinfo
             .clone()

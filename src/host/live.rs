@@ -1,7 +1,8 @@
 //! The live machine: the only code in aidoctor that touches the OS.
 
 use super::{
-    CommandOutput, Host, MAX_FILE_BYTES, MAX_OUTPUT_BYTES, PathAccess, Platform, SpawnError,
+    CommandOutput, Host, MAX_FILE_BYTES, MAX_OUTPUT_BYTES, Memory, PathAccess, Platform, RegValue,
+    SpawnError,
 };
 use std::io::{self, Read};
 use std::process::{Command, Stdio};
@@ -9,6 +10,10 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 use wait_timeout::ChildExt;
+
+#[cfg(windows)]
+#[path = "live_windows.rs"]
+mod windows;
 
 /// After the child exits (or is killed), how long we still wait for its pipes to close. A
 /// grandchild that left our process group can hold them open forever; we do not wait for it.
@@ -223,6 +228,9 @@ impl Host for LiveHost {
         };
         #[cfg(unix)]
         let slot = i32::try_from(child.id()).ok().and_then(groups::register);
+        // Windows has no process groups: a Job Object ends the tree instead.
+        #[cfg(windows)]
+        let job = windows::Job::for_child(&child);
         let out_rx = child.stdout.take().map(|s| drain(s, MAX_OUTPUT_BYTES));
         let err_rx = child.stderr.take().map(|s| drain(s, MAX_OUTPUT_BYTES));
 
@@ -236,10 +244,18 @@ impl Host for LiveHost {
                     result.signal = status.signal();
                 }
                 // Reap anything the tool left behind holding our pipes.
+                #[cfg(windows)]
+                if let Some(j) = &job {
+                    j.kill();
+                }
                 kill_group(&mut child);
             }
             Ok(None) | Err(_) => {
                 result.timed_out = true;
+                #[cfg(windows)]
+                if let Some(j) = &job {
+                    j.kill();
+                }
                 kill_group(&mut child);
                 let _ = child.wait();
             }
@@ -298,6 +314,24 @@ impl Host for LiveHost {
 
     fn free_disk_bytes(&self) -> Option<u64> {
         free_disk_bytes(".")
+    }
+
+    fn memory(&self) -> Option<Memory> {
+        // Linux and macOS probes read memory from files; only Windows needs the call.
+        #[cfg(windows)]
+        return windows::memory();
+        #[cfg(not(windows))]
+        None
+    }
+
+    fn registry(&self, key: &str, name: &str) -> Option<RegValue> {
+        #[cfg(windows)]
+        return windows::registry(key, name);
+        #[cfg(not(windows))]
+        {
+            let _ = (key, name);
+            None
+        }
     }
 }
 
@@ -391,6 +425,16 @@ fn drm_fdinfo_scan(proc: &std::path::Path) -> io::Result<super::DrmFdinfoScan> {
     Ok(scan)
 }
 
+/// /proc exists on Linux only; elsewhere there is nothing to scan.
+#[cfg(not(unix))]
+fn drm_fdinfo_scan(_proc: &std::path::Path) -> io::Result<super::DrmFdinfoScan> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "DRM clients are read from /proc (Linux only)",
+    ))
+}
+
+#[cfg(unix)]
 fn access(path: &str) -> PathAccess {
     use std::ffi::CString;
     let Ok(c) = CString::new(path) else {
@@ -513,9 +557,59 @@ fn free_disk_bytes(path: &str) -> Option<u64> {
     }
 }
 
-#[cfg(not(unix))]
+#[cfg(windows)]
+fn free_disk_bytes(path: &str) -> Option<u64> {
+    windows::free_disk_bytes(path)
+}
+
+#[cfg(not(any(unix, windows)))]
 fn free_disk_bytes(_path: &str) -> Option<u64> {
     None
+}
+
+/// The Windows calls, run for real (under Wine in CI): they answer, and the tree dies.
+#[cfg(all(test, windows))]
+mod windows_tests {
+    use super::*;
+
+    #[test]
+    fn memory_disk_and_registry_answer() {
+        let h = LiveHost::new();
+        let m = h.memory().expect("GlobalMemoryStatusEx");
+        assert!(
+            m.total_bytes > 0 && m.available_bytes <= m.total_bytes,
+            "{m:?}"
+        );
+        assert!(h.free_disk_bytes().is_some());
+        let cv = r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion";
+        let build = h.registry(cv, "CurrentBuildNumber");
+        assert!(
+            build
+                .as_ref()
+                .and_then(|b| b.text())
+                .is_some_and(|b| b.parse::<u32>().is_ok()),
+            "{build:?}"
+        );
+        assert_eq!(h.registry(cv, "NoSuchValueHere"), None);
+        assert_eq!(h.registry(r"HKLM\SOFTWARE\NoSuchKeyHere", "x"), None);
+        assert_eq!(h.registry(r"HKXX\SOFTWARE", "x"), None);
+    }
+
+    #[test]
+    fn a_hung_tool_costs_its_timeout() {
+        // A busy loop in cmd that would run for minutes; the job ends it at the timeout.
+        let start = Instant::now();
+        let out = LiveHost::new().run(
+            &["cmd", "/c", "for /L %i in (1,1,1000000000) do @rem"],
+            Duration::from_millis(1500),
+        );
+        assert!(out.timed_out, "{out:?}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+    }
 }
 
 #[cfg(all(test, unix))]

@@ -68,6 +68,38 @@ pub struct PathAccess {
     pub writable: bool,
 }
 
+/// Physical memory as the OS counts it, in bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Memory {
+    pub total_bytes: u64,
+    pub available_bytes: u64,
+}
+
+/// A value read from the Windows registry: DWORD and QWORD values are numbers, REG_SZ and
+/// REG_EXPAND_SZ are text (unexpanded); other types are not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RegValue {
+    Number(u64),
+    Text(String),
+}
+
+impl RegValue {
+    pub fn number(&self) -> Option<u64> {
+        match self {
+            RegValue::Number(n) => Some(*n),
+            RegValue::Text(_) => None,
+        }
+    }
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            RegValue::Text(s) => Some(s),
+            RegValue::Number(_) => None,
+        }
+    }
+}
+
 /// Why a command produced no exit status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SpawnError {
@@ -152,6 +184,12 @@ pub trait Host: Sync {
     fn cwd(&self) -> Option<String>;
     /// Free bytes on the file system of the current directory (available to this user).
     fn free_disk_bytes(&self) -> Option<u64>;
+    /// Memory size from an OS call (Windows: GlobalMemoryStatusEx). `None` where probes read
+    /// it from files instead (Linux: /proc/meminfo) or the OS would not say.
+    fn memory(&self) -> Option<Memory>;
+    /// One value of the Windows registry; `key` starts with `HKLM\` or `HKCU\`. `None` when
+    /// the key or value does not exist, has another type, or this is not Windows.
+    fn registry(&self, key: &str, name: &str) -> Option<RegValue>;
     /// The DRM clients of the processes this user may inspect (Linux): the fdinfo of every
     /// fd that points into /dev/dri. Bounded by [`DRM_SCAN_MAX_PROCESSES`] and friends.
     fn drm_fdinfo(&self) -> io::Result<DrmFdinfoScan>;
@@ -229,4 +267,6 @@ pub const ENV_ALLOW_LIST: &[&str] = &[
     "PROCESSOR_ARCHITECTURE",
     "PROCESSOR_IDENTIFIER",
     "NUMBER_OF_PROCESSORS",
+    // Where .wslconfig lives; recorded redacted (the user's name becomes `~`).
+    "USERPROFILE",
 ];

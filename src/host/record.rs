@@ -1,7 +1,9 @@
 //! `aidoctor snapshot DIR`: record every input the probes read while they run live.
 
 use super::snapshot::{self, RecordedCommand, Snapshot, User};
-use super::{CommandOutput, ENV_ALLOW_LIST, Host, PathAccess, Platform, SpawnError};
+use super::{
+    CommandOutput, ENV_ALLOW_LIST, Host, Memory, PathAccess, Platform, RegValue, SpawnError,
+};
 use crate::redact::Redactor;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
@@ -19,6 +21,8 @@ struct Log {
     groups: Option<Vec<String>>,
     cwd: Option<String>,
     disk_free: Option<u64>,
+    memory: Option<Memory>,
+    registry: BTreeMap<String, BTreeMap<String, RegValue>>,
     drm_fdinfo: Option<super::DrmFdinfoScan>,
 }
 
@@ -69,7 +73,9 @@ impl<'a> RecordingHost<'a> {
             }
         };
         for (path, content) in &log.files {
-            if let Some(rel) = snapshot::file_rel_path(path) {
+            // Scrubbed like every other path (`C:\Users\NAME\.wslconfig` -> `~\.wslconfig`),
+            // which is also where replay looks, since recorded variables are scrubbed alike.
+            if let Some(rel) = snapshot::file_rel_path(&scrub_text(path)) {
                 tree.file(&rel, &scrub(&kept_of(path, content)))?;
             }
         }
@@ -107,6 +113,7 @@ impl<'a> RecordingHost<'a> {
             redacted: redactor.is_some(),
             cwd: log.cwd.as_deref().map(scrub_text),
             disk_free_bytes: log.disk_free,
+            memory: log.memory,
             env: log
                 .env
                 .iter()
@@ -123,6 +130,23 @@ impl<'a> RecordingHost<'a> {
                 .collect(),
             paths: log.paths.iter().map(|(k, v)| (scrub_text(k), *v)).collect(),
             commands,
+            registry: log
+                .registry
+                .iter()
+                .map(|(k, values)| {
+                    let values = values
+                        .iter()
+                        .map(|(n, v)| {
+                            let v = match v {
+                                RegValue::Text(t) => RegValue::Text(scrub_text(t)),
+                                n => n.clone(),
+                            };
+                            (n.clone(), v)
+                        })
+                        .collect();
+                    (k.clone(), values)
+                })
+                .collect(),
             drm_fdinfo: log.drm_fdinfo.as_ref().map(|scan| {
                 let mut scan = scan.clone();
                 for fd in &mut scan.fds {
@@ -370,6 +394,25 @@ impl Host for RecordingHost<'_> {
         let d = self.inner.free_disk_bytes();
         self.with_log(|l| l.disk_free = d);
         d
+    }
+
+    fn memory(&self) -> Option<Memory> {
+        let m = self.inner.memory();
+        self.with_log(|l| l.memory = m);
+        m
+    }
+
+    fn registry(&self, key: &str, name: &str) -> Option<RegValue> {
+        let v = self.inner.registry(key, name);
+        if let Some(v) = &v {
+            self.with_log(|l| {
+                l.registry
+                    .entry(key.to_string())
+                    .or_default()
+                    .insert(name.to_string(), v.clone());
+            });
+        }
+        v
     }
 
     fn read_head(&self, path: &str, max: u64) -> io::Result<Vec<u8>> {

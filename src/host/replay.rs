@@ -3,7 +3,8 @@
 use super::snapshot::{self, RecordedCommand, Snapshot};
 use super::untrusted::{self, Links};
 use super::{
-    CommandOutput, Host, MAX_FILE_BYTES, MAX_OUTPUT_BYTES, PathAccess, Platform, SpawnError,
+    CommandOutput, Host, MAX_FILE_BYTES, MAX_OUTPUT_BYTES, Memory, PathAccess, Platform, RegValue,
+    SpawnError,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -396,6 +397,14 @@ impl Host for ReplayHost {
 
     fn free_disk_bytes(&self) -> Option<u64> {
         self.snap.disk_free_bytes
+    }
+
+    fn memory(&self) -> Option<Memory> {
+        self.snap.memory
+    }
+
+    fn registry(&self, key: &str, name: &str) -> Option<RegValue> {
+        self.snap.registry.get(key)?.get(name).cloned()
     }
 
     fn drm_fdinfo(&self) -> io::Result<super::DrmFdinfoScan> {

@@ -6,7 +6,7 @@
 //! DIR/commands/*.txt     outputs YAML cannot hold verbatim (see `stdout_file`)
 //! ```
 
-use super::{PathAccess, Platform};
+use super::{Memory, PathAccess, Platform, RegValue};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -32,6 +32,9 @@ pub struct Snapshot {
     pub cwd: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_free_bytes: Option<u64>,
+    /// Memory size as an OS call gave it (Windows); Linux snapshots keep /proc/meminfo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<Memory>,
     #[serde(default)]
     pub env: BTreeMap<String, String>,
     #[serde(default)]
@@ -42,6 +45,10 @@ pub struct Snapshot {
     pub paths: BTreeMap<String, PathAccess>,
     #[serde(default)]
     pub commands: Vec<RecordedCommand>,
+    /// Windows registry values a probe read: key (`HKLM\...`) -> value name -> value.
+    /// A key or value not listed did not exist.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub registry: BTreeMap<String, BTreeMap<String, RegValue>>,
     /// The DRM client scan (`Host::drm_fdinfo`); absent when it was not recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drm_fdinfo: Option<super::DrmFdinfoScan>,

@@ -13,7 +13,7 @@ pub static PROBE: Probe = Probe {
     run,
 };
 
-fn run(host: &dyn Host, _ctx: &Ctx) -> Facts {
+fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
     let mut f = Facts::new();
     match host.platform() {
         Platform::Linux => match host.read_text("/proc/cpuinfo") {
@@ -42,9 +42,32 @@ fn run(host: &dyn Host, _ctx: &Ctx) -> Facts {
                     .and_then(|n| n.trim().parse::<u64>().ok()),
             );
         }
-        Platform::Macos => {}
+        Platform::Macos => macos(host, ctx, &mut f),
     }
     f
+}
+
+/// The chip's name and cores from sysctl. Early macOS 11 on an M1 called it "Apple
+/// processor"; the name is taken as printed.
+fn macos(host: &dyn Host, ctx: &Ctx, f: &mut Facts) {
+    let names = [
+        "machdep.cpu.brand_string",
+        "hw.physicalcpu",
+        "hw.logicalcpu",
+    ];
+    match super::sysctl::query(host, ctx, &names) {
+        Ok(m) => {
+            f.set_opt(
+                "cpu.model",
+                m.get("machdep.cpu.brand_string")
+                    .filter(|s| !s.is_empty())
+                    .cloned(),
+            );
+            f.set_opt("cpu.cores", super::sysctl::number(&m, "hw.physicalcpu"));
+            f.set_opt("cpu.threads", super::sysctl::number(&m, "hw.logicalcpu"));
+        }
+        Err(e) => f.set_error("cpu", "other", e),
+    }
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -175,6 +198,28 @@ mod tests {
         format!(
             "processor\t: {n}\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz\nphysical id\t: {phys}\nsiblings\t: 4\ncore id\t\t: {core}\ncpu cores\t: 2\nflags\t\t: {flags}\n\n"
         )
+    }
+
+    #[test]
+    fn macos_chip_from_sysctl() {
+        let brand =
+            crate::testutil::sample("macos/sysctl-machdep-cpu-apple-processor-early-m1.txt");
+        let out = format!("{brand}hw.physicalcpu: 8\nhw.logicalcpu: 8\n");
+        let h = FakeHost::new().platform(Platform::Macos).cmd(
+            &[
+                "sysctl",
+                "machdep.cpu.brand_string",
+                "hw.physicalcpu",
+                "hw.logicalcpu",
+            ],
+            out,
+        );
+        let f = run(&h, &Ctx::default());
+        assert_eq!(f.get_str("cpu.model"), Some("Apple processor"));
+        assert_eq!(f.get_u64("cpu.cores"), Some(8));
+        assert_eq!(f.get_u64("cpu.threads"), Some(8));
+        let f = run(&FakeHost::new().platform(Platform::Macos), &Ctx::default());
+        assert_eq!(f.get_str("cpu.error"), Some("other"));
     }
 
     #[test]

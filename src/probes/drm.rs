@@ -5,9 +5,10 @@
 //! a display: the `display_active` source for AMD and Intel.
 
 use super::rocm::amd_ids;
-use super::{Ctx, Probe};
+use super::{Ctx, MAX_GPUS, Probe};
 use crate::facts::{Facts, Gpu, PcieLink, Vendor, normalize_pci_address};
 use crate::host::{Host, Platform};
+use std::collections::{HashMap, HashSet};
 
 pub static PROBE: Probe = Probe {
     name: "drm",
@@ -37,15 +38,40 @@ fn run(host: &dyn Host, _ctx: &Ctx) -> Facts {
             return f;
         }
     };
+    // Cards in number order, at most MAX_GPUS of them; connectors indexed by card (one pass).
+    let mut cards: Vec<(u32, &str)> = names
+        .iter()
+        .filter_map(|n| card_number(n).map(|k| (k, n.as_str())))
+        .collect();
+    cards.sort_unstable();
+    if cards.len() > MAX_GPUS {
+        f.set(
+            "drm.truncated",
+            format!(
+                "{} DRM cards listed, only the first {MAX_GPUS} read",
+                cards.len()
+            ),
+        );
+        cards.truncate(MAX_GPUS);
+    }
+    let mut connectors: HashMap<&str, Vec<&str>> = HashMap::new();
+    for n in &names {
+        if let Some(card) = connector_card(n) {
+            connectors.entry(card).or_default().push(n.as_str());
+        }
+    }
+    let mut seen: HashSet<String> = HashSet::new();
     // The system's pci.ids knows devices newer than the embedded copy (read once).
     let mut pci_db: Option<Option<String>> = None;
-    for card in names.iter().filter(|n| card_number(n).is_some()) {
+    for (_, card) in cards {
         let Some(mut sysfs) = read_card(host, card) else {
             continue;
         };
-        sysfs.connectors = names
+        sysfs.connectors = connectors
+            .get(card)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .filter(|n| connector_card(n) == Some(card.as_str()))
             .map(|c| {
                 host.read_text(&format!("{DRM}/{c}/status"))
                     .and_then(|s| parse_connector_status(&s))
@@ -66,8 +92,10 @@ fn run(host: &dyn Host, _ctx: &Ctx) -> Facts {
                 gpu.name = Some(super::pci_names::marketing(gpu.vendor, &n));
             }
         }
-        let dup =
-            gpu.pci_address.is_some() && f.gpus.iter().any(|g| g.pci_address == gpu.pci_address);
+        let dup = gpu
+            .pci_address
+            .as_ref()
+            .is_some_and(|a| !seen.insert(a.clone()));
         if !dup {
             f.gpus.push(gpu);
         }
@@ -191,7 +219,7 @@ impl DrmCard {
                 None => self.vram_total_mib.filter(|&v| v <= 512).map(|_| true),
             },
             Vendor::Nvidia => Some(false),
-            Vendor::Other => None,
+            Vendor::Apple | Vendor::Other => None,
         }
     }
 }

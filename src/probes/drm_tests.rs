@@ -381,3 +381,38 @@ fn rocm_and_drm_merge_into_one_gpu() {
     assert_eq!(g.index, Some(0));
     assert_eq!(g.integrated, Some(false));
 }
+
+/// A listing with 20,000 cards (a hostile or broken snapshot): only MAX_GPUS are read, and
+/// the facts say so.
+#[test]
+fn twenty_thousand_cards_are_capped_and_noted() {
+    let mut host = FakeHost::new();
+    for i in 0..20_000u32 {
+        let slot = format!("{:04x}:{:02x}:00.0", i / 256, i % 256);
+        host = host.file(
+            &format!("/sys/class/drm/card{i}/device/uevent"),
+            format!("DRIVER=amdgpu\nPCI_ID=1002:73BF\nPCI_SLOT_NAME={slot}\n"),
+        );
+        host = host.file(
+            &format!("/sys/class/drm/card{i}-DP-1/status"),
+            "connected\n",
+        );
+    }
+    let f = run(&host, &Ctx::default());
+    assert_eq!(f.gpus.len(), MAX_GPUS);
+    // Cards in number order: card0..card63, not card0, card1, card10, card100, ...
+    assert_eq!(f.gpus[10].pci_address.as_deref(), Some("0000:0a:00.0"));
+    assert_eq!(f.gpus[63].pci_address.as_deref(), Some("0000:3f:00.0"));
+    assert!(f.gpus.iter().all(|g| g.display_active == Some(true)));
+    assert_eq!(
+        f.get_str("drm.truncated"),
+        Some("20000 DRM cards listed, only the first 64 read")
+    );
+}
+
+#[test]
+fn a_few_cards_are_not_noted_as_truncated() {
+    let f = run(&host_from(&sample(RX6900XT)), &Ctx::default());
+    assert_eq!(f.gpus.len(), 1);
+    assert_eq!(f.get("drm.truncated"), None);
+}

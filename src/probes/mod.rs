@@ -10,19 +10,23 @@ pub mod display;
 pub mod docker;
 pub mod drm;
 pub mod drm_clients;
+pub mod macos_gpu;
 pub mod nvidia;
 pub mod os;
 pub mod pci_names;
 pub mod python;
 pub mod rocm;
 pub mod secureboot;
+pub mod sysctl;
 pub mod updates;
 pub mod user;
 pub mod vram_tax;
 pub mod wsl;
+pub mod wsl_windows;
 
-use crate::facts::{Facts, Gpu};
+use crate::facts::{Facts, Gpu, Vendor};
 use crate::host::Host;
+use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 /// What a probe needs besides the host.
@@ -55,13 +59,20 @@ pub struct Probe {
 }
 
 /// Every probe, in the order their GPU observations take precedence (vendor tools first).
+/// The most GPUs (DRM cards, KFD nodes, nvidia-smi entries) one probe reads. Real machines
+/// have at most a few dozen; a snapshot listing thousands must not cost thousands of reads.
+/// A probe that stops at the cap says so in a fact (e.g. `drm.truncated`).
+pub const MAX_GPUS: usize = 64;
+
 pub const ALL: &[&Probe] = &[
     &nvidia::PROBE,
     &rocm::PROBE,
     &drm::PROBE,
     &drm_clients::PROBE,
+    &macos_gpu::PROBE,
     &os::PROBE,
     &wsl::PROBE,
+    &wsl_windows::PROBE,
     &container::PROBE,
     &cuda_toolkit::PROBE,
     &docker::PROBE,
@@ -158,34 +169,54 @@ pub fn gather(host: &dyn Host, ctx: &Ctx, fast: bool) -> Gathered {
 
 /// Merge GPU observations into `into`: same PCI address = same GPU; without an address, the
 /// n-th unaddressed GPU of a vendor matches the n-th GPU of that vendor.
+///
+/// Linear in the number of GPUs (indexes by address and by vendor), so a machine or snapshot
+/// with very many devices costs no more than it lists.
 pub fn merge_gpus(into: &mut Vec<Gpu>, incoming: Vec<Gpu>) {
-    let mut used = vec![false; into.len()];
+    let mut by_addr: HashMap<String, usize> = HashMap::new();
+    // Unused GPUs already there, per vendor, in order: all of them, and the unaddressed ones.
+    let mut unused: HashMap<Vendor, BTreeSet<usize>> = HashMap::new();
+    let mut unused_unaddressed: HashMap<Vendor, BTreeSet<usize>> = HashMap::new();
+    for (i, e) in into.iter().enumerate() {
+        match &e.pci_address {
+            Some(a) => {
+                by_addr.entry(a.clone()).or_insert(i);
+            }
+            None => {
+                unused_unaddressed.entry(e.vendor).or_default().insert(i);
+            }
+        }
+        unused.entry(e.vendor).or_default().insert(i);
+    }
     for g in incoming {
-        let by_addr = g
-            .pci_address
-            .as_ref()
-            .and_then(|a| into.iter().position(|e| e.pci_address.as_ref() == Some(a)));
-        let target = by_addr.or_else(|| {
-            if g.pci_address.is_some() {
+        let known = g.pci_address.as_ref().and_then(|a| by_addr.get(a).copied());
+        let target = known.or_else(|| {
+            let pool = if g.pci_address.is_some() {
                 // Addressed, but unknown so far: match an unaddressed GPU of the vendor.
-                return into.iter().enumerate().position(|(i, e)| {
-                    e.pci_address.is_none()
-                        && e.vendor == g.vendor
-                        && !used.get(i).copied().unwrap_or(true)
-                });
-            }
-            into.iter()
-                .enumerate()
-                .position(|(i, e)| e.vendor == g.vendor && !used.get(i).copied().unwrap_or(true))
+                &unused_unaddressed
+            } else {
+                &unused
+            };
+            pool.get(&g.vendor).and_then(|s| s.first().copied())
         });
-        match target {
+        let i = match target {
             Some(i) => {
+                let vendor = into[i].vendor;
                 into[i].fill_from(&g);
-                if i < used.len() {
-                    used[i] = true;
+                for pool in [&mut unused, &mut unused_unaddressed] {
+                    if let Some(s) = pool.get_mut(&vendor) {
+                        s.remove(&i);
+                    }
                 }
+                i
             }
-            None => into.push(g),
+            None => {
+                into.push(g);
+                into.len() - 1
+            }
+        };
+        if let Some(a) = &into[i].pci_address {
+            by_addr.entry(a.clone()).or_insert(i);
         }
     }
 }
@@ -201,6 +232,14 @@ pub fn sort_gpus(gpus: &mut [Gpu]) {
 }
 
 fn derive(facts: &mut Facts) {
+    // Unified memory (Apple silicon): the GPU's memory is the machine's RAM.
+    if let Some(ram) = facts.get_u64("memory.total_mib") {
+        for g in facts.gpus.iter_mut() {
+            if g.unified_memory == Some(true) && g.vram_total_mib.is_none() {
+                g.vram_total_mib = Some(ram);
+            }
+        }
+    }
     facts.set("gpu.count", facts.gpus.len() as u64);
     let mut vendors: Vec<&str> = facts.gpus.iter().map(|g| g.vendor.as_str()).collect();
     vendors.dedup();
@@ -273,6 +312,35 @@ mod tests {
         );
         assert_eq!(amd.len(), 1);
         assert_eq!(amd[0].pci_address.as_deref(), Some("0000:03:00.0"));
+    }
+
+    /// Many GPUs from two probes: each address merges once, unaddressed ones pair by vendor
+    /// order, and none is lost or doubled (the merge indexes; it does not scan per GPU).
+    #[test]
+    fn merge_of_many_gpus_pairs_each_once() {
+        let addr = |i: u32| format!("{:04x}:{:02x}:00.0", i / 256, i % 256);
+        let mut all: Vec<Gpu> = (0..20_000)
+            .map(|i| gpu(Vendor::Nvidia, Some(&addr(i)), Some("smi"), None))
+            .chain((0..3).map(|_| gpu(Vendor::Amd, None, Some("rocm"), None)))
+            .collect();
+        let incoming: Vec<Gpu> = (0..20_000)
+            .rev()
+            .map(|i| gpu(Vendor::Nvidia, Some(&addr(i)), None, Some(u64::from(i))))
+            .chain((0..2).map(|i| gpu(Vendor::Amd, Some(&addr(30_000 + i)), None, None)))
+            .collect();
+        merge_gpus(&mut all, incoming);
+        assert_eq!(all.len(), 20_003);
+        assert_eq!(all[5].vram_total_mib, Some(5));
+        assert_eq!(all[19_999].vram_total_mib, Some(19_999));
+        assert_eq!(
+            all[20_000].pci_address.as_deref(),
+            Some(addr(30_000).as_str())
+        );
+        assert_eq!(
+            all[20_001].pci_address.as_deref(),
+            Some(addr(30_001).as_str())
+        );
+        assert_eq!(all[20_002].pci_address, None);
     }
 
     #[test]

@@ -90,9 +90,20 @@ fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
             BTreeMap::new()
         }
     };
+    if q.gpus.len() > super::MAX_GPUS {
+        f.set(
+            "nvidia.truncated",
+            format!(
+                "nvidia-smi listed {} GPUs, only the first {} read",
+                q.gpus.len(),
+                super::MAX_GPUS
+            ),
+        );
+    }
     f.gpus = q
         .gpus
         .iter()
+        .take(super::MAX_GPUS)
         .enumerate()
         .map(|(i, g)| to_gpu(i as u32, g, &caps))
         .collect();

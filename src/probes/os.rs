@@ -1,5 +1,7 @@
 //! Operating system, kernel, memory and disk: /etc/os-release, /proc/version,
-//! /proc/sys/kernel/osrelease, /proc/meminfo; on Windows `cmd /c ver`.
+//! /proc/sys/kernel/osrelease, /proc/meminfo; on Windows the registry's CurrentVersion key
+//! (`cmd /c ver` for snapshots without it) and GlobalMemoryStatusEx; on macOS `sw_vers` and
+//! `sysctl hw.memsize sysctl.proc_translated`.
 
 use super::{Ctx, Probe};
 use crate::facts::Facts;
@@ -24,9 +26,94 @@ fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
     match platform {
         Platform::Linux => linux(host, &mut f),
         Platform::Windows => windows(host, ctx, &mut f),
-        Platform::Macos => {}
+        Platform::Macos => macos(host, ctx, &mut f),
     }
     f
+}
+
+fn macos(host: &dyn Host, ctx: &Ctx, f: &mut Facts) {
+    f.set("os.id", "macos");
+    let out = host.run(&["sw_vers"], ctx.timeout);
+    let v = parse_sw_vers(&out.stdout_text());
+    match &v.version {
+        Some(version) => {
+            let name = v.name.as_deref().unwrap_or("macOS");
+            let pretty = match &v.build {
+                Some(b) => format!("{name} {version} ({b})"),
+                None => format!("{name} {version}"),
+            };
+            f.set("os.pretty_name", pretty);
+            f.set_opt("os.codename", macos_codename(version));
+            f.set("os.version", version.clone());
+        }
+        None => f.set_error(
+            "os",
+            "other",
+            format!(
+                "`sw_vers` printed no ProductVersion: {}",
+                out.combined_text().trim()
+            ),
+        ),
+    }
+    match super::sysctl::query(host, ctx, &["hw.memsize", "sysctl.proc_translated"]) {
+        Ok(m) => {
+            f.set_opt(
+                "memory.total_mib",
+                super::sysctl::number(&m, "hw.memsize").map(|b| b / (1024 * 1024)),
+            );
+            // The oid exists from macOS 11 on Apple silicon and Intel alike; unknown before.
+            f.set_opt(
+                "os.rosetta",
+                super::sysctl::number(&m, "sysctl.proc_translated").map(|n| n == 1),
+            );
+        }
+        Err(e) => f.set_error("memory", "other", e),
+    }
+}
+
+#[derive(Debug, Default, PartialEq)]
+pub struct SwVers {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub build: Option<String>,
+}
+
+/// `sw_vers`: `ProductName:`, `ProductVersion:`, `BuildVersion:` lines, the value after tabs
+/// (`ProductName:\t\tmacOS`; "Mac OS X" before 10.12).
+pub fn parse_sw_vers(text: &str) -> SwVers {
+    let mut v = SwVers::default();
+    for line in text.lines() {
+        let Some((k, val)) = line.split_once(':') else {
+            continue;
+        };
+        let val = val.trim();
+        if val.is_empty() {
+            continue;
+        }
+        let slot = match k.trim() {
+            "ProductName" => &mut v.name,
+            "ProductVersion" => &mut v.version,
+            "BuildVersion" => &mut v.build,
+            _ => continue,
+        };
+        slot.get_or_insert_with(|| val.to_string());
+    }
+    v
+}
+
+/// Apple's release names, by major version (11 Big Sur onwards; 26 Tahoe followed 15).
+fn macos_codename(version: &str) -> Option<String> {
+    let major: u32 = version.split('.').next()?.parse().ok()?;
+    let name = match major {
+        11 => "big sur",
+        12 => "monterey",
+        13 => "ventura",
+        14 => "sonoma",
+        15 => "sequoia",
+        26 => "tahoe",
+        _ => return None,
+    };
+    Some(name.to_string())
 }
 
 fn linux(host: &dyn Host, f: &mut Facts) {
@@ -65,36 +152,107 @@ fn linux(host: &dyn Host, f: &mut Facts) {
     }
 }
 
+/// Where Windows keeps its version; what winver.exe and Settings > About show.
+pub const CURRENT_VERSION_KEY: &str = r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion";
+
 fn windows(host: &dyn Host, ctx: &Ctx, f: &mut Facts) {
     f.set("os.id", "windows");
-    // The only quick sources (wmic, PowerShell CIM) are deprecated or take a second to
-    // start; rather than slow every run, say plainly that it was not read.
-    f.set_error(
-        "memory",
-        "not_probed",
-        "aidoctor does not read memory size on native Windows; see Task Manager > Performance > Memory",
-    );
-    let out = host.run(&["cmd", "/c", "ver"], ctx.timeout);
-    if let Some(v) = crate::text::find_version(&out.stdout_text()) {
-        // "Microsoft Windows [Version 10.0.22631.4460]": build >= 22000 is Windows 11.
-        let build: u32 = v
-            .split('.')
-            .nth(2)
-            .and_then(|b| b.parse().ok())
-            .unwrap_or(0);
-        let name = if v.starts_with("10.0.") && build >= 22000 {
-            "Windows 11"
-        } else if v.starts_with("10.0.") {
-            "Windows 10"
-        } else {
-            "Windows"
-        };
-        f.set("os.pretty_name", format!("{name} (build {v})"));
-        f.set("os.version", v.clone());
-        f.set("os.kernel", v);
-    } else {
-        f.set_error("os", "other", "`cmd /c ver` printed no version");
+    match host.memory() {
+        Some(m) => {
+            f.set("memory.total_mib", m.total_bytes / (1024 * 1024));
+            f.set("memory.available_mib", m.available_bytes / (1024 * 1024));
+        }
+        None => f.set_error(
+            "memory",
+            "other",
+            "Windows did not report the memory size (GlobalMemoryStatusEx); see Task Manager > Performance > Memory",
+        ),
     }
+    let reg = |name: &str| host.registry(CURRENT_VERSION_KEY, name);
+    let version = WindowsVersion {
+        product_name: reg("ProductName").and_then(|v| v.text().map(str::to_string)),
+        display_version: reg("DisplayVersion")
+            .or_else(|| reg("ReleaseId"))
+            .and_then(|v| v.text().map(str::to_string)),
+        build: reg("CurrentBuild")
+            .or_else(|| reg("CurrentBuildNumber"))
+            .and_then(|v| v.text().and_then(|t| t.trim().parse().ok())),
+        ubr: reg("UBR").and_then(|v| v.number()),
+    };
+    if version.build.is_some() {
+        set_windows_version(&version, f);
+        return;
+    }
+    // No registry answer (a snapshot recorded before aidoctor read it): `cmd /c ver`.
+    let out = host.run(&["cmd", "/c", "ver"], ctx.timeout);
+    match crate::text::find_version(&out.stdout_text()).and_then(|v| parse_ver(&v)) {
+        Some(v) => set_windows_version(&v, f),
+        None => f.set_error(
+            "os",
+            "other",
+            "Windows' version is neither in the registry nor printed by `cmd /c ver`",
+        ),
+    }
+}
+
+/// What the registry's CurrentVersion key says (or `ver` prints) about this Windows.
+#[derive(Debug, Default, PartialEq)]
+pub struct WindowsVersion {
+    /// "Windows 10 Pro": Windows 11 keeps "Windows 10" here, so the name comes from the build.
+    pub product_name: Option<String>,
+    /// "23H2" (DisplayVersion, Windows 10 20H2 and later) or "2004" (ReleaseId, before).
+    pub display_version: Option<String>,
+    pub build: Option<u32>,
+    /// Update Build Revision: the part after the dot in "22631.4460".
+    pub ubr: Option<u64>,
+}
+
+impl WindowsVersion {
+    /// "Windows 11" from build 22000 on; every Windows 10 and 11 is NT 10.0.
+    pub fn name(&self) -> String {
+        let product = self.product_name.as_deref().unwrap_or("Windows").trim();
+        match self.build {
+            Some(b) if b >= 22000 => product.replacen("Windows 10", "Windows 11", 1),
+            _ => product.to_string(),
+        }
+    }
+}
+
+/// "10.0.22631.4460" from `cmd /c ver`.
+fn parse_ver(v: &str) -> Option<WindowsVersion> {
+    let mut parts = v.split('.');
+    let (major, minor) = (parts.next()?, parts.next()?);
+    let build = parts.next()?.parse().ok()?;
+    let product = match (major, minor) {
+        ("10", "0") if build >= 22000 => "Windows 11",
+        ("10", "0") => "Windows 10",
+        _ => "Windows",
+    };
+    Some(WindowsVersion {
+        product_name: Some(product.to_string()),
+        display_version: None,
+        build: Some(build),
+        ubr: parts.next().and_then(|u| u.parse().ok()),
+    })
+}
+
+fn set_windows_version(v: &WindowsVersion, f: &mut Facts) {
+    let Some(build) = v.build else {
+        return;
+    };
+    let full = match v.ubr {
+        Some(u) => format!("10.0.{build}.{u}"),
+        None => format!("10.0.{build}"),
+    };
+    let short = full.trim_start_matches("10.0.");
+    let pretty = match &v.display_version {
+        Some(d) => format!("{} {d} (build {short})", v.name()),
+        None => format!("{} (build {short})", v.name()),
+    };
+    f.set("os.pretty_name", pretty);
+    f.set("os.build", u64::from(build));
+    f.set("os.version", full.clone());
+    f.set("os.kernel", full);
 }
 
 #[derive(Debug, Default, PartialEq)]
@@ -240,7 +398,7 @@ mod tests {
     }
 
     #[test]
-    fn windows_build_names_the_release() {
+    fn windows_ver_names_the_release_when_the_registry_is_silent() {
         let h = FakeHost::new().platform(Platform::Windows).cmd(
             &["cmd", "/c", "ver"],
             "\r\nMicrosoft Windows [Version 10.0.22631.4460]\r\n",
@@ -250,7 +408,52 @@ mod tests {
         assert_eq!(f.get_str("os.version"), Some("10.0.22631.4460"));
         assert_eq!(
             f.get_str("os.pretty_name"),
-            Some("Windows 11 (build 10.0.22631.4460)")
+            Some("Windows 11 (build 22631.4460)")
+        );
+        assert_eq!(f.get_str("memory.error"), Some("other"));
+    }
+
+    /// Registry values as fabianosrc/TermsrvPatcher#35 lists them (Get-ItemProperty of the
+    /// CurrentVersion key): an LTSC 2024 on build 26100, whose ProductName says "Windows 10".
+    /// # source: https://github.com/fabianosrc/TermsrvPatcher/issues/35
+    #[test]
+    fn windows_registry_names_the_release() {
+        let h = FakeHost::new()
+            .platform(Platform::Windows)
+            .reg(
+                CURRENT_VERSION_KEY,
+                "ProductName",
+                "Windows 10 IoT Enterprise LTSC 2024",
+            )
+            .reg(CURRENT_VERSION_KEY, "DisplayVersion", "24H2")
+            .reg(CURRENT_VERSION_KEY, "CurrentBuild", "26100")
+            .reg(CURRENT_VERSION_KEY, "UBR", 8655)
+            .memory(34_359_738_368, 20_000_000_000)
+            .free_disk(50 * 1024 * 1024 * 1024);
+        let f = run(&h, &Ctx::default());
+        assert_eq!(
+            f.get_str("os.pretty_name"),
+            Some("Windows 11 IoT Enterprise LTSC 2024 24H2 (build 26100.8655)")
+        );
+        assert_eq!(f.get_str("os.version"), Some("10.0.26100.8655"));
+        assert_eq!(f.get_u64("os.build"), Some(26100));
+        assert_eq!(f.get_u64("memory.total_mib"), Some(32768));
+        assert_eq!(f.get_u64("disk.free_gib"), Some(50));
+        // The registry answered: `ver` is not run.
+        assert_eq!(f.get_str("os.error"), None);
+    }
+
+    #[test]
+    fn windows_10_before_display_version_uses_release_id() {
+        let h = FakeHost::new()
+            .platform(Platform::Windows)
+            .reg(CURRENT_VERSION_KEY, "ProductName", "Windows 10 Pro")
+            .reg(CURRENT_VERSION_KEY, "ReleaseId", "2004")
+            .reg(CURRENT_VERSION_KEY, "CurrentBuildNumber", "19041");
+        let f = run(&h, &Ctx::default());
+        assert_eq!(
+            f.get_str("os.pretty_name"),
+            Some("Windows 10 Pro 2004 (build 19041)")
         );
     }
 
@@ -264,9 +467,48 @@ mod tests {
         assert_eq!(r.id.as_deref(), Some("pop"));
     }
 
+    #[test]
+    fn macos_sw_vers_and_sysctl() {
+        let t = crate::testutil::sample("macos/sw-vers-and-brand-string-m1-macos14.0.txt");
+        let sw = t
+            .split("$ sysctl")
+            .next()
+            .unwrap()
+            .replace("$ sw_vers\n", "");
+        assert_eq!(
+            parse_sw_vers(&sw),
+            SwVers {
+                name: Some("macOS".into()),
+                version: Some("14.0".into()),
+                build: Some("23A344".into()),
+            }
+        );
+        let h = FakeHost::new()
+            .platform(Platform::Macos)
+            .cmd(&["sw_vers"], sw)
+            .cmd_exit(
+                &["sysctl", "hw.memsize", "sysctl.proc_translated"],
+                0,
+                "hw.memsize: 17179869184\nsysctl.proc_translated: 1\n",
+                "",
+            );
+        let f = run(&h, &Ctx::default());
+        assert_eq!(f.get_str("os.family"), Some("macos"));
+        assert_eq!(f.get_str("os.version"), Some("14.0"));
+        assert_eq!(f.get_str("os.codename"), Some("sonoma"));
+        assert_eq!(f.get_str("os.pretty_name"), Some("macOS 14.0 (23A344)"));
+        assert_eq!(f.get_u64("memory.total_mib"), Some(16384));
+        assert_eq!(f.get_bool("os.rosetta"), Some(true));
+        // No sysctl answer: memory is an error with the reason, not silently absent.
+        let f = run(&FakeHost::new().platform(Platform::Macos), &Ctx::default());
+        assert_eq!(f.get_str("memory.error"), Some("other"));
+        assert_eq!(f.get_str("os.error"), Some("other"));
+    }
+
     proptest::proptest! {
         #[test]
         fn parsers_never_panic(text in "\\PC{0,400}") {
+            let _ = parse_sw_vers(&text);
             let _ = parse_os_release(&text);
             let _ = parse_meminfo(&text);
             let _ = kernel_from_proc_version(&text);

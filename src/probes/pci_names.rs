@@ -71,6 +71,7 @@ pub fn marketing(vendor: Vendor, raw: &str) -> String {
         Vendor::Intel => "Intel",
         Vendor::Nvidia => "NVIDIA",
         Vendor::Amd => "AMD",
+        Vendor::Apple => "Apple",
         Vendor::Other => "",
     };
     if prefix.is_empty()

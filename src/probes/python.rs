@@ -79,6 +79,8 @@ fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
     f.set_opt("torch.hip", r.torch_hip);
     f.set_opt("torch.gpu_available", r.gpu_available);
     f.set_opt("torch.device_names", r.device_names);
+    f.set_opt("torch.mps_built", r.mps_built);
+    f.set_opt("torch.mps_available", r.mps_available);
     if let Some(code) = r.torch_error {
         f.set_error("torch", &code, r.torch_error_message.unwrap_or_default());
     }
@@ -95,6 +97,8 @@ pub struct PythonReport {
     pub torch_hip: Option<String>,
     pub gpu_available: Option<bool>,
     pub device_names: Option<Vec<String>>,
+    pub mps_built: Option<bool>,
+    pub mps_available: Option<bool>,
     pub torch_error: Option<String>,
     pub torch_error_message: Option<String>,
     pub probe_error: Option<String>,
@@ -135,6 +139,8 @@ pub fn parse_output(stdout: &str) -> Option<PythonReport> {
                 .map(str::to_string)
                 .collect()
         }),
+        mps_built: v.get("mps_built").and_then(Value::as_bool),
+        mps_available: v.get("mps_available").and_then(Value::as_bool),
         torch_error: s("torch_error"),
         torch_error_message: s("torch_error_message"),
         probe_error: s("probe_error"),
@@ -182,6 +188,23 @@ mod tests {
             &serde_json::json!(["NVIDIA GeForce RTX 4090"])
         );
         assert_eq!(f.get("torch.error"), None);
+    }
+
+    #[test]
+    fn mps_built_but_not_available() {
+        // pytorch/pytorch#78343: built True, available False on macOS 12.2.1.
+        let t = crate::testutil::sample("macos/torch-mps-built-not-available-m1-macos12.2.txt");
+        assert!(t.contains("built? True") && t.contains("available? False"));
+        let out = r#"{"python_version": "3.9.12", "executable": "/opt/miniconda3/bin/python3", "env": "conda", "torch_version": "1.13.0.dev20220525", "torch_cuda": null, "torch_hip": null, "gpu_available": false, "device_names": [], "mps_built": true, "mps_available": false}"#;
+        let f = run(
+            &FakeHost::new()
+                .platform(Platform::Macos)
+                .cmd(&argv(Platform::Macos), out),
+            &Ctx::default(),
+        );
+        assert_eq!(f.get_bool("torch.mps_built"), Some(true));
+        assert_eq!(f.get_bool("torch.mps_available"), Some(false));
+        assert_eq!(f.get("torch.cuda"), None);
     }
 
     #[test]

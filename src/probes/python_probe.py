@@ -98,6 +98,13 @@ try:
         except BaseException as e:
             result["torch_error"] = "cuda_failed"
             result["torch_error_message"] = "%s: %s" % (type(e).__name__, e)
+        # Apple's Metal (MPS) backend: built into macOS arm64 wheels, available from macOS 12.3.
+        try:
+            mps = torch.backends.mps
+            result["mps_built"] = bool(mps.is_built())
+            result["mps_available"] = bool(mps.is_available())
+        except BaseException:
+            pass
 except BaseException as e:
     result["probe_error"] = "%s: %s" % (type(e).__name__, e)
 _real_stdout.write(json.dumps(result) + "\n")

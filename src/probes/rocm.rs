@@ -101,6 +101,8 @@ fn read_kfd_gpus(host: &dyn Host) -> Vec<KfdNode> {
     };
     let mut ids: Vec<u32> = names.iter().filter_map(|n| n.parse().ok()).collect();
     ids.sort_unstable();
+    // KFD lists CPU nodes too: read a few times the GPU cap at most.
+    ids.truncate(4 * super::MAX_GPUS);
     ids.into_iter()
         .filter_map(|id| {
             let props = host.read_text(&format!("{KFD_NODES}/{id}/properties"))?;
@@ -108,6 +110,7 @@ fn read_kfd_gpus(host: &dyn Host) -> Vec<KfdNode> {
             Some(kfd::parse_kfd_properties(id, &props, name.as_deref()))
         })
         .filter(|n| n.is_gpu() && n.is_amd())
+        .take(super::MAX_GPUS)
         .collect()
 }
 

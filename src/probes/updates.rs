@@ -34,7 +34,7 @@ const DNF_TIMERS: &[&str] = &[
 fn run(host: &dyn Host, ctx: &Ctx) -> Facts {
     let mut f = Facts::new();
     match host.platform() {
-        Platform::Windows => windows_update(host, ctx, "reg", &mut f),
+        Platform::Windows => windows_update_native(host, &mut f),
         Platform::Linux => {
             // In WSL the Linux side never reboots the machine; Windows Update restarting
             // the host is what kills a long job, read through interop (reg.exe).
@@ -84,6 +84,23 @@ fn linux(host: &dyn Host, f: &mut Facts) {
     f.set("updates.auto_reboot", false);
 }
 
+/// The AU policy values that decide whether Windows restarts by itself.
+const AU_VALUES: &[&str] = &["NoAutoUpdate", "AUOptions", "NoAutoRebootWithLoggedOnUsers"];
+
+/// On Windows itself, from the registry API; a missing key or value is Windows' default.
+fn windows_update_native(host: &dyn Host, f: &mut Facts) {
+    f.set("updates.mechanism", "windows-update");
+    let values: BTreeMap<String, String> = AU_VALUES
+        .iter()
+        .filter_map(|name| {
+            let v = host.registry(AU_KEY, name)?;
+            Some((name.to_string(), v.number()?.to_string()))
+        })
+        .collect();
+    f.set("updates.auto_reboot", windows_auto_reboot(&values));
+}
+
+/// Inside WSL, through interop: `reg.exe query`, the only way to Windows' registry from Linux.
 fn windows_update(host: &dyn Host, ctx: &Ctx, reg: &str, f: &mut Facts) {
     f.set("updates.mechanism", "windows-update");
     let out = host.run(&[reg, "query", AU_KEY], ctx.timeout);
@@ -635,13 +652,19 @@ mod tests {
 
     #[test]
     fn windows_and_wsl_query_the_registry() {
-        let argv = ["reg", "query", AU_KEY];
+        // Native Windows: the registry API, not `reg`.
         let h = FakeHost::new()
             .platform(Platform::Windows)
-            .cmd(&argv, REG_OUT);
+            .reg(AU_KEY, "AUOptions", 4)
+            .reg(AU_KEY, "NoAutoRebootWithLoggedOnUsers", 1)
+            .cmd(&["reg", "query", AU_KEY], "");
         let f = run(&h, &Ctx::default());
         assert_eq!(f.get_str("updates.mechanism"), Some("windows-update"));
         assert_eq!(f.get_bool("updates.auto_reboot"), Some(false));
+        // No policy values at all: Windows' default, restarts outside active hours.
+        let h = FakeHost::new().platform(Platform::Windows);
+        let f = run(&h, &Ctx::default());
+        assert_eq!(f.get_bool("updates.auto_reboot"), Some(true));
 
         // No policy key: Windows restarts on its own outside active hours.
         let wsl = FakeHost::new()

@@ -95,7 +95,7 @@ pub fn is_compute_gpu(g: &Gpu) -> bool {
     match g.vendor {
         Vendor::Nvidia | Vendor::Amd => g.integrated != Some(true),
         Vendor::Intel => g.integrated == Some(false),
-        Vendor::Other => false,
+        Vendor::Apple | Vendor::Other => false,
     }
 }
 
@@ -161,7 +161,7 @@ pub fn gpu_tax(g: &Gpu, cx: &TaxContext) -> Option<Result<GpuTax, Vec<String>>> 
     let listed = match g.vendor {
         Vendor::Nvidia => cx.nvidia_listed,
         Vendor::Amd | Vendor::Intel => cx.drm_scanned,
-        Vendor::Other => false,
+        Vendor::Apple | Vendor::Other => false,
     };
     if !listed && g.processes.is_empty() {
         return None;

@@ -9,6 +9,7 @@ use crate::facts::vocab::{GPU_FIELDS, how_to_find_out};
 use crate::facts::{Facts, Gpu, Vendor, value_text};
 use crate::report::{FactUse, Outcome, RuleResult, RulesetReport, Severity, platform_key};
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tri {
@@ -24,7 +25,7 @@ impl From<bool> for Tri {
 }
 
 /// Why a part is unknown.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Why {
     /// "torch.cuda could not be determined: not_installed (...)".
     text: String,
@@ -85,6 +86,7 @@ fn evaluate_rule(rule: &Rule, facts: &Facts, gpus: &[Value]) -> RuleResult {
         facts,
         gpus,
         uses: Vec::new(),
+        used: HashMap::new(),
     };
     let (when, when_why) = match &rule.when {
         Some(c) => cx.eval(c, None),
@@ -107,8 +109,9 @@ fn evaluate_rule(rule: &Rule, facts: &Facts, gpus: &[Value]) -> RuleResult {
         },
     };
     let mut whys: Vec<Why> = Vec::new();
+    let mut seen: HashSet<Why> = HashSet::new();
     for r in reasons {
-        if !whys.contains(&r) {
+        if seen.insert(r.clone()) {
             whys.push(r);
         }
     }
@@ -176,6 +179,7 @@ fn choose_fix<'f>(fix: &'f Fix, facts: &Facts, gpus: &[Value]) -> Option<&'f str
             facts,
             gpus,
             uses: Vec::new(),
+            used: HashMap::new(),
         };
         if cx.eval(&v.when, None).0 == Tri::True {
             return Some(&v.text);
@@ -208,6 +212,17 @@ struct Cx<'a> {
     /// `facts.gpus` as JSON, in the same order.
     gpus: &'a [Value],
     uses: Vec<FactUse>,
+    /// Where each name is in `uses` (per-GPU rules read one name per GPU: no linear scans).
+    used: HashMap<String, usize>,
+}
+
+impl Cx<'_> {
+    fn record(&mut self, u: FactUse) {
+        if !self.used.contains_key(&u.name) {
+            self.used.insert(u.name.clone(), self.uses.len());
+            self.uses.push(u);
+        }
+    }
 }
 
 /// Kleene conjunction (`all`) or disjunction (`any`) of evaluated parts.
@@ -254,14 +269,12 @@ impl Cx<'_> {
                 let all = matches!(c.kind, CondKind::AllGpus(_));
                 let gpus = &self.facts.gpus;
                 // Show how many GPUs were quantified over (with none, no GPU field is read).
-                if !self.uses.iter().any(|u| u.name == "gpu.count") {
-                    self.uses.push(FactUse {
-                        name: "gpu.count".into(),
-                        value: Some(Value::from(gpus.len())),
-                        error: None,
-                        absent: None,
-                    });
-                }
+                self.record(FactUse {
+                    name: "gpu.count".into(),
+                    value: Some(Value::from(gpus.len())),
+                    error: None,
+                    absent: None,
+                });
                 let parts: Vec<Eval> = gpus
                     .iter()
                     .enumerate()
@@ -281,6 +294,7 @@ impl Cx<'_> {
                 let area = match g.vendor {
                     Vendor::Nvidia => Some("nvidia.x"),
                     Vendor::Amd => Some("rocm.x"),
+                    Vendor::Apple => Some("macos_gpu.x"),
                     _ => None,
                 };
                 (
@@ -312,14 +326,12 @@ impl Cx<'_> {
             (None, Some(n), _) => Some(format!("not probed: {n}")),
             (None, None, a) => a.map(str::to_string),
         };
-        if !self.uses.iter().any(|u| u.name == shown) {
-            self.uses.push(FactUse {
-                name: shown.clone(),
-                value: value.clone(),
-                error,
-                absent: absent.clone(),
-            });
-        }
+        self.record(FactUse {
+            name: shown.clone(),
+            value: value.clone(),
+            error,
+            absent: absent.clone(),
+        });
         let find_out = if per_gpu {
             how_to_find_out("gpu.x")
         } else {
@@ -347,9 +359,9 @@ impl Cx<'_> {
             );
         }
         let why = self
-            .uses
-            .iter()
-            .find(|u| u.name == l.shown)
+            .used
+            .get(&l.shown)
+            .and_then(|&i| self.uses.get(i))
             .and_then(|u| u.error.clone());
         let text = match why {
             Some(e) => format!("{} could not be determined: {e}", l.shown),

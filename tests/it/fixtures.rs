@@ -318,6 +318,35 @@ fn wsl1() {
 }
 
 #[test]
+fn macbook_m1() {
+    let m = Machine::load("macbook-m1");
+    assert_eq!(m.str("os.family"), "macos");
+    assert_eq!(m.str("os.version"), "14.0");
+    assert_eq!(m.str("os.pretty_name"), "macOS 14.0 (23A344)");
+    assert!(!m.bool("os.rosetta"));
+    assert_eq!(m.str("cpu.model"), "Apple M1");
+    assert_eq!(m.u64("cpu.cores"), 8);
+    assert_eq!(m.u64("memory.total_mib"), 8192);
+    assert_eq!(m.gpu_count(), 1);
+    let g = m.gpu();
+    assert_eq!(gstr(g, "vendor"), "apple");
+    assert_eq!(gstr(g, "name"), "Apple M1");
+    assert!(gbool(g, "integrated") && gbool(g, "unified_memory"));
+    // Unified memory: the GPU's memory is the machine's 8 GB.
+    assert_eq!(gu64(g, "vram_total_mib"), 8192);
+    assert!(m.bool("torch.mps_built") && m.bool("torch.mps_available"));
+    m.absent("macos_gpu.error");
+    // The summary says which backend this PyTorch runs on: MPS, not "CPU".
+    let out = aidoctor()
+        .args(["--color", "never", "--replay"])
+        .arg(root().join("fixtures/macbook-m1"))
+        .output()
+        .expect("run aidoctor");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("PyTorch 2.5.1 (MPS)"), "{text}");
+}
+
+#[test]
 fn windows11_nvidia() {
     let m = Machine::load("windows11-nvidia");
     assert_eq!(m.str("os.family"), "windows");
@@ -355,6 +384,23 @@ fn windows11_nvidia() {
     // No Windows Update policy key: Windows restarts by itself outside active hours.
     assert_eq!(m.str("updates.mechanism"), "windows-update");
     assert!(m.bool("updates.auto_reboot"));
+    // The version from the registry (Windows 11 keeps "Windows 10" in ProductName), memory
+    // from GlobalMemoryStatusEx, as recorded.
+    assert_eq!(
+        m.str("os.pretty_name"),
+        "Windows 11 Pro 22H2 (build 22621.1105)"
+    );
+    assert_eq!(m.u64("os.build"), 22621);
+    assert_eq!(m.u64("memory.total_mib"), 32768);
+    // WSL seen from Windows: real wsl.exe outputs, decoded and parsed.
+    assert!(m.bool("wsl_windows.installed"));
+    assert_eq!(m.str("wsl_windows.package_version"), "1.2.5.0");
+    assert_eq!(m.str("wsl_windows.default_distro"), "Ubuntu");
+    assert_eq!(m.u64("wsl_windows.default_version"), 2);
+    assert_eq!(m.u64("wsl_windows.distro_count"), 4);
+    assert_eq!(m.str("wsl_windows.wsl1_distros"), "Legacy, Ubuntu-18.04");
+    assert_eq!(m.u64("wsl_windows.memory_limit_mib"), 8192);
+    assert!(m.bool("wsl_windows.nvidia_wsl_libs"));
 }
 
 #[test]

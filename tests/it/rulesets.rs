@@ -201,7 +201,8 @@ fn three_kinds_of_no_value() {
     assert!(!out.contains("Install Python"), "{out}");
     assert!(out.contains("not probed: --fast"), "{out}");
     let rs = results(&check("windows11-nvidia").0);
-    assert_eq!(outcome(&rs, "host/ram-for-models"), "skip");
+    // Windows memory now comes from GlobalMemoryStatusEx (recorded): the rule is evaluated.
+    assert_eq!(outcome(&rs, "host/ram-for-models"), "pass");
     for fx in fixtures() {
         for (id, r) in results(&check(&fx).0) {
             if r["outcome"] == "unknown" {
@@ -315,6 +316,23 @@ fn stale_rulesets_say_so() {
         list.contains("checked 2026-09-24 (11 months ago)"),
         "{list}"
     );
+}
+
+#[test]
+fn llamacpp_and_comfyui_apply_on_a_mac_and_wsl1() {
+    let rs = results(&check("macbook-m1").0);
+    assert_eq!(outcome(&rs, "llamacpp/metal"), "pass");
+    assert_eq!(outcome(&rs, "comfyui/torch-mps"), "pass");
+    assert_eq!(outcome(&rs, "axolotl/not-macos"), "fail");
+    assert_eq!(outcome(&rs, "vllm/linux-or-wsl2"), "fail");
+    assert!(fix(&rs, "vllm/linux-or-wsl2").contains("from source"));
+    for (id, r) in &rs {
+        let f = r["fix"].as_str().unwrap_or("");
+        assert!(!f.contains("cu130") && !f.contains("cu126"), "{id}: {f}");
+    }
+    let rs = results(&check("wsl1").0);
+    assert_eq!(outcome(&rs, "llamacpp/gpu-backend"), "info");
+    assert!(fix(&rs, "llamacpp/gpu-backend").contains("CPU"));
 }
 
 #[test]

