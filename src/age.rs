@@ -4,6 +4,18 @@
 /// After this many days a built-in ruleset's facts are called stale (six months).
 pub const STALE_AFTER_DAYS: i64 = 183;
 
+/// Whether `s` is written exactly `YYYY-MM-DD` (what `checked:` dates must look like).
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    b.len() == 10
+        && b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
+        && num(0..4).is_some()
+        && num(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && num(8..10).is_some_and(|d| (1..=31).contains(&d))
+}
+
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar).
 pub fn parse_date(s: &str) -> Option<i64> {
     let mut it = s.trim().splitn(3, '-');

@@ -319,7 +319,7 @@ impl Checker<'_> {
                 ),
             );
         }
-        if !is_date(&checked.value) {
+        if !crate::age::is_date(&checked.value) {
             self.err(
                 file,
                 checked,
@@ -343,17 +343,6 @@ fn is_url(s: &str) -> bool {
     (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace)
 }
 
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
-    b.len() == 10
-        && b.get(4) == Some(&b'-')
-        && b.get(7) == Some(&b'-')
-        && num(0..4).is_some()
-        && num(5..7).is_some_and(|m| (1..=12).contains(&m))
-        && num(8..10).is_some_and(|d| (1..=31).contains(&d))
-}
-
 impl Knowledge {
     fn check(&self, c: &mut Checker) {
         for (file, checked) in [
@@ -362,7 +351,7 @@ impl Knowledge {
             ("rocm.yaml", &self.rocm().checked),
             ("gpus.yaml", &self.gpus().checked),
         ] {
-            if !is_date(&checked.value) {
+            if !crate::age::is_date(&checked.value) {
                 c.err(
                     file,
                     checked,

@@ -108,17 +108,6 @@ fn is_slug(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
-    b.len() == 10
-        && b.get(4) == Some(&b'-')
-        && b.get(7) == Some(&b'-')
-        && num(0..4).is_some()
-        && num(5..7).is_some_and(|m| (1..=12).contains(&m))
-        && num(8..10).is_some_and(|d| (1..=31).contains(&d))
-}
-
 /// Whether a fact holds a version (what a version range may interpolate): `*version*`,
 /// the CUDA/HIP/ROCm levels (`torch.cuda`, `nvidia.driver_cuda`), the kernel.
 fn is_version_fact(name: &str) -> bool {
@@ -172,7 +161,7 @@ impl Validator<'_> {
                 ),
             );
         }
-        if !is_date(&rs.checked.value) {
+        if !crate::age::is_date(&rs.checked.value) {
             self.err(
                 rs.checked.referenced,
                 format!("checked: `{}` is not a date (YYYY-MM-DD)", rs.checked.value),
